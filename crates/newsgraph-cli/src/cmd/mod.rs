@@ -1,0 +1,5 @@
+//! One module per group of subcommands. Each returns the process exit code.
+pub mod analyze;
+pub mod ingest;
+pub mod ner;
+pub mod time;

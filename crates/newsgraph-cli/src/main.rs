@@ -1,0 +1,116 @@
+//! The `newsgraph` binary: the command-line edge of the pipeline.
+//!
+//! Each group of subcommands lives in its own module under `cmd/`, owns its
+//! argument struct, and calls into the library crates; this file only wires
+//! them together. Errors are `anyhow` here and nowhere else.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+mod cmd;
+
+/// newsgraph: news articles in, stories, entities, events and timelines out.
+#[derive(Parser, Debug)]
+#[command(name = "newsgraph", version, about, long_about = None)]
+struct Cli {
+    /// The store: a SQLite file path (default `newsgraph.db` in the current
+    /// directory) or, where supported, a `postgres://` URL.
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSGRAPH_DB",
+        default_value = "newsgraph.db"
+    )]
+    db: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read inputs (files, directories, globs, JSONL, HTML, feeds, OPML, WARC, URLs, `-`) into the store.
+    Ingest(cmd::ingest::IngestArgs),
+    /// List stored articles.
+    Articles(cmd::ingest::ArticlesArgs),
+    /// Show one stored article.
+    Article(cmd::ingest::ArticleArgs),
+    /// Extract articles from files without a store; one JSON object per line.
+    Extract(cmd::ingest::ExtractArgs),
+    /// Analyse one text: sentences, entities, time expressions, events, quotes.
+    Analyze(cmd::analyze::AnalyzeArgs),
+    /// List canonical entities.
+    Entities(cmd::analyze::EntitiesArgs),
+    /// Show one entity with its mentions in context.
+    Entity(cmd::analyze::EntityArgs),
+    /// Re-run the analysis of every stored article (after a model change).
+    Reanalyze(cmd::analyze::ReanalyzeArgs),
+    /// Tag a token-per-line file with the trained entity tagger.
+    Tag(cmd::ner::TagArgs),
+    /// Train a model.
+    Train {
+        #[command(subcommand)]
+        what: TrainCommand,
+    },
+    /// Evaluate a component against gold data; prints JSON.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TrainCommand {
+    /// Train the entity tagger for one language.
+    Ner(cmd::ner::TrainArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalCommand {
+    /// Entity tagger: CoNLL exact-span precision, recall, F1.
+    Ner(cmd::ner::EvalArgs),
+    /// Temporal expressions: strict, relaxed and value F1.
+    Timex(cmd::time::EvalArgs),
+}
+
+/// What every command gets besides its own arguments.
+pub struct Ctx {
+    pub db: String,
+}
+
+impl Ctx {
+    /// The SQLite path when `db` is a path.
+    pub fn db_path(&self) -> PathBuf {
+        PathBuf::from(&self.db)
+    }
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let ctx = Ctx { db: cli.db };
+    let result = match cli.command {
+        Command::Ingest(a) => cmd::ingest::ingest(&ctx, a),
+        Command::Articles(a) => cmd::ingest::articles(&ctx, a),
+        Command::Article(a) => cmd::ingest::article(&ctx, a),
+        Command::Extract(a) => cmd::ingest::extract(a),
+        Command::Analyze(a) => cmd::analyze::analyze(&ctx, a),
+        Command::Entities(a) => cmd::analyze::entities(&ctx, a),
+        Command::Entity(a) => cmd::analyze::entity(&ctx, a),
+        Command::Reanalyze(a) => cmd::analyze::reanalyze(&ctx, a),
+        Command::Tag(a) => cmd::ner::tag(a),
+        Command::Train {
+            what: TrainCommand::Ner(a),
+        } => cmd::ner::train(a),
+        Command::Eval { what } => match what {
+            EvalCommand::Ner(a) => cmd::ner::eval(a),
+            EvalCommand::Timex(a) => cmd::time::eval(a),
+        },
+    };
+    match result {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("newsgraph: error: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}

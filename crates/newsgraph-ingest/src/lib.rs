@@ -1,0 +1,1 @@
+//! Readers for every source kind (files, JSONL, HTML, feeds, OPML, WARC, URLs), encoding detection, main-text extraction, junk-line cleaning, language identification, content hashing and MinHash signatures.

@@ -1,0 +1,1 @@
+//! HTTP JSON API and the embedded web UI (axum).
