@@ -47,6 +47,8 @@ enum Command {
     Reanalyze(cmd::analyze::ReanalyzeArgs),
     /// Tag a token-per-line file with the trained entity tagger.
     Tag(cmd::ner::TagArgs),
+    /// Score article pairs (JSONL on stdin) for "same event?", in [0, 1].
+    Similarity(cmd::similarity::SimilarityArgs),
     /// Train a model.
     Train {
         #[command(subcommand)]
@@ -63,6 +65,8 @@ enum Command {
 enum TrainCommand {
     /// Train the entity tagger for one language.
     Ner(cmd::ner::TrainArgs),
+    /// Fit the pairwise similarity model on a SemEval-2022 Task 8 CSV.
+    Similarity(cmd::similarity::TrainArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -71,6 +75,8 @@ enum EvalCommand {
     Ner(cmd::ner::EvalArgs),
     /// Temporal expressions: strict, relaxed and value F1.
     Timex(cmd::time::EvalArgs),
+    /// Pairwise similarity: Pearson with SemEval-2022 Task 8 gold, overall and per language pair.
+    Similarity(cmd::similarity::EvalArgs),
 }
 
 /// What every command gets besides its own arguments.
@@ -98,12 +104,17 @@ fn main() {
         Command::Entity(a) => cmd::analyze::entity(&ctx, a),
         Command::Reanalyze(a) => cmd::analyze::reanalyze(&ctx, a),
         Command::Tag(a) => cmd::ner::tag(a),
+        Command::Similarity(a) => cmd::similarity::similarity(a),
         Command::Train {
             what: TrainCommand::Ner(a),
         } => cmd::ner::train(a),
+        Command::Train {
+            what: TrainCommand::Similarity(a),
+        } => cmd::similarity::train(a),
         Command::Eval { what } => match what {
             EvalCommand::Ner(a) => cmd::ner::eval(a),
             EvalCommand::Timex(a) => cmd::time::eval(a),
+            EvalCommand::Similarity(a) => cmd::similarity::eval(a),
         },
     };
     match result {

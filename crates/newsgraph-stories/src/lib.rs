@@ -1,1 +1,27 @@
-//! Pairwise article similarity across languages, streaming event clustering, storylines, timelines and where sources differ.
+//! Pairwise article similarity across languages, streaming event clustering,
+//! storylines, timelines and where sources differ.
+//!
+//! - [`Profile`]: the signals of one text (stemmed terms, English-pivot terms
+//!   through bilingual lexicons, folded character n-grams, names, numbers).
+//! - [`SimilarityModel`]: the "same event?" score of two profiles, a logistic
+//!   model over cosine/overlap features (`data/models/similarity.json`).
+//! - [`semeval`]: SemEval-2022 Task 8 reading, evaluation, cross-validated fit.
+
+pub mod profile;
+pub mod semeval;
+pub mod similarity;
+pub mod text;
+
+pub use profile::{DocFreq, Profile};
+pub use similarity::{FEATURE_NAMES, SimilarityModel, features, pearson};
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum StoriesError {
+    /// A model file that does not parse or does not fit this build.
+    #[error("similarity model: {0}")]
+    Model(String),
+    /// Bad input data (file, CSV, JSON), with the input named.
+    #[error("input: {0}")]
+    Input(String),
+}

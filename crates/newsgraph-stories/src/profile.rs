@@ -1,0 +1,349 @@
+//! Article profiles: the sparse bags of signals similarity is computed on
+//! (stemmed terms, English-pivot terms, character n-grams, names, numbers),
+//! the document frequencies that weight them, and cosine on sparse vectors.
+
+use crate::text::{base_lang, fold, is_stop, lexicon, stem, words};
+use std::collections::HashMap;
+
+/// A sparse vector: `(key, value)` sorted by key, keys unique.
+pub type Sparse = Vec<(u64, f32)>;
+
+/// Which bag a key belongs to (keys of different spaces never collide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Space {
+    /// Stemmed content words in the article's language.
+    Term = 1,
+    /// Content words mapped to English stems (lexicon) or name keys.
+    Pivot = 2,
+    /// Character 3–5-grams of the folded (ASCII) text.
+    Char = 3,
+    /// Name-like tokens: capitalised words, folded, first five letters.
+    Name = 4,
+    /// Numbers with two or more digits, separators removed.
+    Number = 5,
+}
+
+/// FNV-1a over the space tag and the bytes of `s`.
+pub fn key(space: Space, s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in std::iter::once(space as u8).chain(s.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Build a sorted sparse vector of counts from keys (with weights).
+pub fn bag(mut items: Vec<(u64, f32)>) -> Sparse {
+    items.sort_unstable_by_key(|x| x.0);
+    let mut out: Sparse = Vec::with_capacity(items.len());
+    for (k, v) in items {
+        match out.last_mut() {
+            Some(last) if last.0 == k => last.1 += v,
+            _ => out.push((k, v)),
+        }
+    }
+    out
+}
+
+/// Everything similarity needs of one text, computed once.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Profile {
+    /// Primary language subtag.
+    pub lang: String,
+    /// Stemmed content words (Han: characters and bigrams), counts.
+    pub terms: Sparse,
+    /// English-pivot terms, counts.
+    pub pivot: Sparse,
+    /// Pivot terms of the first 40 content words (title and lead).
+    pub lead: Sparse,
+    /// Folded character 3–5-grams, counts.
+    pub chars: Sparse,
+    /// Name keys, counts.
+    pub names: Sparse,
+    /// Number keys, counts.
+    pub numbers: Sparse,
+    /// Number of words in the text.
+    pub n_words: u32,
+}
+
+fn name_key(lower: &str) -> Option<String> {
+    let f = fold(lower);
+    if f.len() < 2 || f.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(f.chars().take(5).collect())
+}
+
+/// Normalised number: digits only, at least two of them.
+fn number_key(lower: &str) -> Option<String> {
+    let d: String = lower.chars().filter(|c| c.is_ascii_digit()).collect();
+    let letters = lower.chars().any(|c| c.is_alphabetic());
+    if d.len() >= 2 && !letters {
+        Some(d.trim_start_matches('0').to_string())
+    } else {
+        None
+    }
+}
+
+impl Profile {
+    /// Profile a text in language `lang` (BCP-47-ish code; unknown
+    /// languages still get characters, names and numbers).
+    pub fn new(lang: &str, text: &str) -> Profile {
+        let lang = base_lang(lang).to_ascii_lowercase();
+        let ws = words(text);
+        let lex = lexicon(&lang);
+        let is_en = lang == "en";
+        let mut terms = Vec::with_capacity(ws.len());
+        let mut pivot = Vec::with_capacity(ws.len());
+        let mut lead = Vec::new();
+        let mut names = Vec::new();
+        let mut numbers = Vec::new();
+        let mut folded_text = String::with_capacity(text.len() + 2);
+        folded_text.push(' ');
+        let mut content_seen = 0usize;
+        let mut prev_han: Option<&str> = None;
+        for w in &ws {
+            let f = fold(&w.lower);
+            if !f.is_empty() && !w.han {
+                folded_text.push_str(&f);
+                folded_text.push(' ');
+            }
+            if w.han {
+                terms.push((key(Space::Term, &w.lower), 1.0));
+                if let Some(p) = prev_han {
+                    terms.push((key(Space::Term, &format!("{p}{}", w.lower)), 1.0));
+                }
+                prev_han = Some(&w.lower);
+                continue;
+            }
+            prev_han = None;
+            if w.numeric {
+                if let Some(n) = number_key(&w.lower) {
+                    numbers.push((key(Space::Number, &n), 1.0));
+                    pivot.push((key(Space::Number, &n), 1.0));
+                }
+                continue;
+            }
+            if w.lower.chars().count() < 2 || is_stop(&lang, &w.lower) {
+                continue;
+            }
+            let st = stem(&lang, &w.lower);
+            terms.push((key(Space::Term, &st), 1.0));
+            // English pivot
+            let mut piv: Vec<(u64, f32)> = Vec::with_capacity(3);
+            let translated = if is_en {
+                None
+            } else {
+                lex.and_then(|l| l.translate(&st))
+            };
+            let name_like = w.capitalised
+                && !w.sentence_initial
+                && match translated {
+                    None => true,
+                    Some(t) => t.iter().any(|e| *e == stem("en", &f)),
+                };
+            if name_like {
+                if let Some(k) = name_key(&w.lower) {
+                    names.push((key(Space::Name, &k), 1.0));
+                    piv.push((key(Space::Name, &k), 1.0));
+                }
+            } else if is_en {
+                piv.push((key(Space::Pivot, &st), 1.0));
+            } else if let Some(t) = translated {
+                let share = 1.0 / t.len() as f32;
+                for e in t {
+                    piv.push((key(Space::Pivot, e), share));
+                }
+            } else if !f.is_empty() {
+                piv.push((key(Space::Pivot, &stem("en", &f)), 1.0));
+            }
+            if content_seen < 40 {
+                lead.extend(piv.iter().copied());
+            }
+            content_seen += 1;
+            pivot.extend(piv);
+        }
+        // character n-grams of the folded text
+        let b = folded_text.as_bytes();
+        let mut chars = Vec::with_capacity(b.len() * 3);
+        for n in 3..=5usize {
+            if b.len() < n {
+                continue;
+            }
+            for i in 0..=b.len() - n {
+                let g = &b[i..i + n];
+                let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ (Space::Char as u64);
+                for &x in g {
+                    h ^= u64::from(x);
+                    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+                }
+                chars.push((h, 1.0));
+            }
+        }
+        Profile {
+            lang,
+            terms: bag(terms),
+            pivot: bag(pivot),
+            lead: bag(lead),
+            chars: bag(chars),
+            names: bag(names),
+            numbers: bag(numbers),
+            n_words: ws.len() as u32,
+        }
+    }
+}
+
+/// Document frequencies of keys, maintained incrementally, for IDF.
+#[derive(Debug, Clone, Default)]
+pub struct DocFreq {
+    df: HashMap<u64, u32>,
+    n_docs: u32,
+}
+
+impl DocFreq {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Count a profile's keys once each.
+    pub fn add(&mut self, p: &Profile) {
+        self.n_docs += 1;
+        for v in [&p.terms, &p.pivot, &p.chars, &p.names, &p.numbers] {
+            for (k, _) in v.iter() {
+                *self.df.entry(*k).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Number of documents counted.
+    pub fn n_docs(&self) -> u32 {
+        self.n_docs
+    }
+
+    /// Document frequency of a key.
+    pub fn df(&self, k: u64) -> u32 {
+        self.df.get(&k).copied().unwrap_or(0)
+    }
+
+    /// Smoothed inverse document frequency, ≥ 1.
+    pub fn idf(&self, k: u64) -> f32 {
+        let n = self.n_docs as f32;
+        ((1.0 + n) / (1.0 + self.df(k) as f32)).ln() + 1.0
+    }
+
+    /// Number of distinct keys (memory grows with this).
+    pub fn len(&self) -> usize {
+        self.df.len()
+    }
+
+    /// True when no key has been counted.
+    pub fn is_empty(&self) -> bool {
+        self.df.is_empty()
+    }
+
+    /// Forget keys seen in fewer than `min_df` documents (bounds memory in
+    /// long streams; rare keys then get the maximal IDF, which is what
+    /// they had anyway).
+    pub fn prune(&mut self, min_df: u32) {
+        self.df.retain(|_, v| *v >= min_df);
+    }
+}
+
+/// TF-IDF weighting (sublinear tf) of a count vector, L2-normalised.
+pub fn weigh(v: &Sparse, df: &DocFreq) -> Sparse {
+    let mut out: Sparse = v
+        .iter()
+        .map(|&(k, c)| (k, (1.0 + c.max(1e-6).ln().max(0.0)) * df.idf(k)))
+        .collect();
+    normalise(&mut out);
+    out
+}
+
+/// Scale a sparse vector to unit L2 norm (no-op on zero vectors).
+pub fn normalise(v: &mut Sparse) {
+    let n: f32 = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    if n > 0.0 {
+        for x in v.iter_mut() {
+            x.1 /= n;
+        }
+    }
+}
+
+/// Dot product of two sorted sparse vectors.
+pub fn dot(a: &Sparse, b: &Sparse) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Overlap coefficient of the key sets: |A ∩ B| / min(|A|, |B|).
+pub fn overlap(a: &Sparse, b: &Sparse) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut s) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s as f32 / a.len().min(b.len()) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_meet_across_languages_and_scripts() {
+        let de = Profile::new(
+            "de",
+            "Der Gipfel von Kim Jong Un und Wladimir Putin in Wostotschny.",
+        );
+        let ru = Profile::new("ru", "Встреча Ким Чен Ына и Путина на космодроме.");
+        assert!(overlap(&de.names, &ru.names) > 0.0);
+        let en = Profile::new("en", "The summit of Kim Jong Un and Vladimir Putin.");
+        assert!(overlap(&de.names, &en.names) > 0.3);
+    }
+
+    #[test]
+    fn lexicon_pivot_links_german_and_english() {
+        let de = Profile::new(
+            "de",
+            "Die Regierung kündigte neue Steuern für Unternehmen an.",
+        );
+        let en = Profile::new("en", "The government announced new taxes for companies.");
+        let df = DocFreq::new();
+        let c = dot(&weigh(&de.pivot, &df), &weigh(&en.pivot, &df));
+        assert!(c > 0.2, "pivot cosine {c}");
+    }
+
+    #[test]
+    fn cosine_is_one_on_itself_and_zero_on_empty() {
+        let p = Profile::new("en", "Heavy rain flooded the city of Valencia on Tuesday.");
+        let df = DocFreq::new();
+        let w = weigh(&p.chars, &df);
+        assert!((dot(&w, &w) - 1.0).abs() < 1e-4);
+        let e = Profile::new("en", "");
+        assert_eq!(dot(&weigh(&e.chars, &df), &w), 0.0);
+    }
+}

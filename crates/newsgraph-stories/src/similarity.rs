@@ -1,0 +1,307 @@
+//! The pairwise "same event?" score: features of two profiles, combined
+//! by a logistic model whose coefficients live in
+//! `data/models/similarity.json` (fitted by `newsgraph train similarity`).
+
+use crate::StoriesError;
+use crate::profile::{DocFreq, Profile, dot, overlap, weigh};
+use serde::{Deserialize, Serialize};
+
+/// Names of the features, in the order of [`features`].
+pub const FEATURE_NAMES: &[&str] = &[
+    "char",
+    "term",
+    "pivot",
+    "lead",
+    "names",
+    "names_overlap",
+    "numbers",
+    "numbers_overlap",
+    "same_lang",
+    "same_lang_x_term",
+    "cross_x_pivot",
+    "cross_x_char",
+    "sqrt_pivot",
+    "sqrt_names",
+    "min_len_log",
+];
+
+/// The feature vector of a pair of profiles under document frequencies `df`.
+pub fn features(a: &Profile, b: &Profile, df: &DocFreq) -> Vec<f64> {
+    let cos = |x: &crate::profile::Sparse, y: &crate::profile::Sparse| {
+        f64::from(dot(&weigh(x, df), &weigh(y, df)))
+    };
+    let same = if a.lang == b.lang { 1.0 } else { 0.0 };
+    let char_c = cos(&a.chars, &b.chars);
+    let term_c = cos(&a.terms, &b.terms);
+    let pivot_c = cos(&a.pivot, &b.pivot);
+    let lead_c = cos(&a.lead, &b.lead);
+    let names_c = cos(&a.names, &b.names);
+    let names_o = f64::from(overlap(&a.names, &b.names));
+    let num_c = cos(&a.numbers, &b.numbers);
+    let num_o = f64::from(overlap(&a.numbers, &b.numbers));
+    let min_len = f64::from(a.n_words.min(b.n_words));
+    vec![
+        char_c,
+        term_c,
+        pivot_c,
+        lead_c,
+        names_c,
+        names_o,
+        num_c,
+        num_o,
+        same,
+        same * term_c,
+        (1.0 - same) * pivot_c,
+        (1.0 - same) * char_c,
+        pivot_c.sqrt(),
+        names_c.sqrt(),
+        (1.0 + min_len).ln() / 6.0,
+    ]
+}
+
+/// A logistic model over standardised features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarityModel {
+    /// Feature names, must equal [`FEATURE_NAMES`].
+    pub features: Vec<String>,
+    /// Per-feature mean used for standardisation.
+    pub mean: Vec<f64>,
+    /// Per-feature standard deviation used for standardisation.
+    pub std: Vec<f64>,
+    /// Coefficients on the standardised features.
+    pub weights: Vec<f64>,
+    /// Intercept.
+    pub bias: f64,
+    /// How the model was made (free text: data, command, CV figures).
+    #[serde(default)]
+    pub provenance: serde_json::Value,
+}
+
+static DEFAULT_MODEL: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/models/similarity.json"
+));
+
+impl SimilarityModel {
+    /// The committed model (`data/models/similarity.json`, embedded).
+    pub fn embedded() -> Result<SimilarityModel, StoriesError> {
+        Self::from_json(DEFAULT_MODEL)
+    }
+
+    /// Parse and check a model file's JSON.
+    pub fn from_json(s: &str) -> Result<SimilarityModel, StoriesError> {
+        let m: SimilarityModel =
+            serde_json::from_str(s).map_err(|e| StoriesError::Model(e.to_string()))?;
+        let n = FEATURE_NAMES.len();
+        if m.features.len() != n
+            || m.mean.len() != n
+            || m.std.len() != n
+            || m.weights.len() != n
+            || m.features.iter().zip(FEATURE_NAMES).any(|(a, b)| a != b)
+        {
+            return Err(StoriesError::Model(format!(
+                "model features do not match this build's {n} features {FEATURE_NAMES:?}"
+            )));
+        }
+        Ok(m)
+    }
+
+    /// The linear predictor (log-odds of "same event").
+    pub fn logit(&self, x: &[f64]) -> f64 {
+        let mut z = self.bias;
+        for (((w, xi), m), sd) in self.weights.iter().zip(x).zip(&self.mean).zip(&self.std) {
+            let s = if *sd > 1e-12 { *sd } else { 1.0 };
+            z += w * (xi - m) / s;
+        }
+        z
+    }
+
+    /// Score in [0, 1] (1 = same event) of a feature vector.
+    pub fn score(&self, x: &[f64]) -> f64 {
+        sigmoid(self.logit(x))
+    }
+
+    /// Score a pair of profiles.
+    pub fn score_pair(&self, a: &Profile, b: &Profile, df: &DocFreq) -> f64 {
+        self.score(&features(a, b, df))
+    }
+
+    /// Fit on feature rows `x` and soft targets `y` ∈ [0, 1] (1 = same
+    /// event) by L2-regularised logistic regression (Newton steps).
+    pub fn fit(x: &[Vec<f64>], y: &[f64], l2: f64) -> SimilarityModel {
+        let n = FEATURE_NAMES.len();
+        let rows = x.len().max(1) as f64;
+        let mut mean = vec![0.0; n];
+        let mut std = vec![0.0; n];
+        for r in x {
+            for i in 0..n {
+                mean[i] += r[i] / rows;
+            }
+        }
+        for r in x {
+            for i in 0..n {
+                std[i] += (r[i] - mean[i]).powi(2) / rows;
+            }
+        }
+        for s in std.iter_mut() {
+            *s = s.sqrt();
+            if *s < 1e-9 {
+                *s = 1.0;
+            }
+        }
+        let z: Vec<Vec<f64>> = x
+            .iter()
+            .map(|r| {
+                let mut v: Vec<f64> = (0..n).map(|i| (r[i] - mean[i]) / std[i]).collect();
+                v.push(1.0);
+                v
+            })
+            .collect();
+        let d = n + 1;
+        let mut w = vec![0.0; d];
+        for _ in 0..30 {
+            let mut g = vec![0.0; d];
+            let mut h = vec![vec![0.0; d]; d];
+            for (zi, &yi) in z.iter().zip(y) {
+                let p = sigmoid(zi.iter().zip(&w).map(|(a, b)| a * b).sum());
+                let r = p * (1.0 - p);
+                for a in 0..d {
+                    g[a] += (p - yi) * zi[a];
+                    for b in 0..d {
+                        h[a][b] += r * zi[a] * zi[b];
+                    }
+                }
+            }
+            for a in 0..n {
+                g[a] += l2 * w[a];
+                h[a][a] += l2;
+            }
+            h[n][n] += 1e-9;
+            let Some(step) = solve(h, g) else { break };
+            let mut change = 0.0;
+            for a in 0..d {
+                w[a] -= step[a];
+                change += step[a].abs();
+            }
+            if change < 1e-8 {
+                break;
+            }
+        }
+        SimilarityModel {
+            features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
+            mean,
+            std,
+            weights: w[..n].to_vec(),
+            bias: w[n],
+            provenance: serde_json::Value::Null,
+        }
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Solve `a x = b` by Gaussian elimination with partial pivoting.
+fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
+    let n = b.len();
+    for c in 0..n {
+        let p = (c..n).max_by(|&i, &j| a[i][c].abs().total_cmp(&a[j][c].abs()))?;
+        if a[p][c].abs() < 1e-12 {
+            return None;
+        }
+        a.swap(c, p);
+        b.swap(c, p);
+        for r in c + 1..n {
+            let f = a[r][c] / a[c][c];
+            let (top, bottom) = a.split_at_mut(r);
+            for (x, y) in bottom[0][c..n].iter_mut().zip(&top[c][c..n]) {
+                *x -= f * y;
+            }
+            b[r] -= f * b[c];
+        }
+    }
+    let mut x = vec![0.0; n];
+    for c in (0..n).rev() {
+        let s: f64 = (c + 1..n).map(|k| a[c][k] * x[k]).sum();
+        x[c] = (b[c] - s) / a[c][c];
+    }
+    Some(x)
+}
+
+/// Pearson correlation; `None` when either side has no variance.
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len().min(y.len());
+    if n < 2 {
+        return None;
+    }
+    let mx = x[..n].iter().sum::<f64>() / n as f64;
+    let my = y[..n].iter().sum::<f64>() / n as f64;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        sxy += (x[i] - mx) * (y[i] - my);
+        sxx += (x[i] - mx).powi(2);
+        syy += (y[i] - my).powi(2);
+    }
+    if sxx <= 0.0 || syy <= 0.0 {
+        return None;
+    }
+    Some(sxy / (sxx.sqrt() * syy.sqrt()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pearson_basic() {
+        assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]).unwrap() - 1.0).abs() < 1e-12);
+        assert!((pearson(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).unwrap() + 1.0).abs() < 1e-12);
+        assert!(pearson(&[1.0, 1.0], &[1.0, 2.0]).is_none());
+    }
+
+    #[test]
+    fn fit_learns_a_separable_signal() {
+        let n = FEATURE_NAMES.len();
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for i in 0..200 {
+            let mut r = vec![0.0; n];
+            let v = (i % 10) as f64 / 10.0;
+            r[0] = v;
+            r[1] = ((i * 7) % 13) as f64; // noise
+            x.push(r);
+            y.push(if v > 0.45 { 0.9 } else { 0.1 });
+        }
+        let m = SimilarityModel::fit(&x, &y, 1.0);
+        let mut hi = vec![0.0; n];
+        hi[0] = 0.9;
+        let mut lo = vec![0.0; n];
+        lo[0] = 0.1;
+        assert!(m.score(&hi) > 0.7 && m.score(&lo) < 0.3);
+        assert!(m.weights[0] > 0.0);
+    }
+
+    #[test]
+    fn embedded_model_scores_related_pairs_higher() {
+        let m = SimilarityModel::embedded().unwrap();
+        let mut df = DocFreq::new();
+        let a = Profile::new(
+            "en",
+            "Kim Jong Un met Vladimir Putin at the Vostochny cosmodrome on 13 September 2023.",
+        );
+        let b = Profile::new(
+            "de",
+            "Kim Jong Un traf Wladimir Putin am 13. September 2023 am Weltraumbahnhof Wostotschny.",
+        );
+        let c = Profile::new(
+            "de",
+            "Der FC Bayern gewann das Spiel gegen Dortmund mit 3:1 im Olympiastadion.",
+        );
+        for p in [&a, &b, &c] {
+            df.add(p);
+        }
+        assert!(m.score_pair(&a, &b, &df) > m.score_pair(&a, &c, &df));
+        assert!(m.score_pair(&b, &c, &df) < 0.5);
+    }
+}
