@@ -5,13 +5,17 @@
 //!   through bilingual lexicons, folded character n-grams, names, numbers).
 //! - [`SimilarityModel`]: the "same event?" score of two profiles, a logistic
 //!   model over cosine/overlap features (`data/models/similarity.json`).
+//! - [`Clusterer`]: streaming event clustering with storylines.
 //! - [`semeval`]: SemEval-2022 Task 8 reading, evaluation, cross-validated fit.
 
+pub mod bench;
+pub mod cluster;
 pub mod profile;
 pub mod semeval;
 pub mod similarity;
 pub mod text;
 
+pub use cluster::{ArticleFeatures, Assignment, ClusterConfig, ClusterOut, Clusterer};
 pub use profile::{DocFreq, Profile};
 pub use similarity::{FEATURE_NAMES, SimilarityModel, features, pearson};
 

@@ -4,6 +4,28 @@
 
 use crate::text::{base_lang, fold, is_stop, lexicon, stem, words};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hasher for keys that are already hashes: passes the `u64` through.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8 | u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A `HashMap` keyed by pre-hashed `u64` keys.
+pub type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// A sparse vector: `(key, value)` sorted by key, keys unique.
 pub type Sparse = Vec<(u64, f32)>;
@@ -16,7 +38,7 @@ pub enum Space {
     Term = 1,
     /// Content words mapped to English stems (lexicon) or name keys.
     Pivot = 2,
-    /// Character 3–5-grams of the folded (ASCII) text.
+    /// Character 4-grams of the folded (ASCII) text.
     Char = 3,
     /// Name-like tokens: capitalised words, folded, first five letters.
     Name = 4,
@@ -58,7 +80,7 @@ pub struct Profile {
     pub pivot: Sparse,
     /// Pivot terms of the first 40 content words (title and lead).
     pub lead: Sparse,
-    /// Folded character 3–5-grams, counts.
+    /// Folded character 4-grams, counts.
     pub chars: Sparse,
     /// Name keys, counts.
     pub names: Sparse,
@@ -168,7 +190,7 @@ impl Profile {
         // character n-grams of the folded text
         let b = folded_text.as_bytes();
         let mut chars = Vec::with_capacity(b.len() * 3);
-        for n in 3..=5usize {
+        for n in [4usize] {
             if b.len() < n {
                 continue;
             }
@@ -195,10 +217,20 @@ impl Profile {
     }
 }
 
+/// `ln(1 + n)`, from a table for small `n` (the hot path of weighting).
+fn ln1p_int(n: u32) -> f32 {
+    static T: std::sync::OnceLock<Vec<f32>> = std::sync::OnceLock::new();
+    let t = T.get_or_init(|| (0..4096u32).map(|i| (1.0 + i as f32).ln()).collect());
+    match t.get(n as usize) {
+        Some(v) => *v,
+        None => (1.0 + n as f32).ln(),
+    }
+}
+
 /// Document frequencies of keys, maintained incrementally, for IDF.
 #[derive(Debug, Clone, Default)]
 pub struct DocFreq {
-    df: HashMap<u64, u32>,
+    df: KeyMap<u32>,
     n_docs: u32,
 }
 
@@ -228,10 +260,10 @@ impl DocFreq {
         self.df.get(&k).copied().unwrap_or(0)
     }
 
-    /// Smoothed inverse document frequency, ≥ 1.
+    /// Smoothed inverse document frequency, ≥ 1:
+    /// `ln((1 + N) / (1 + df)) + 1`.
     pub fn idf(&self, k: u64) -> f32 {
-        let n = self.n_docs as f32;
-        ((1.0 + n) / (1.0 + self.df(k) as f32)).ln() + 1.0
+        (ln1p_int(self.n_docs) - ln1p_int(self.df(k))).max(0.0) + 1.0
     }
 
     /// Number of distinct keys (memory grows with this).
@@ -256,10 +288,67 @@ impl DocFreq {
 pub fn weigh(v: &Sparse, df: &DocFreq) -> Sparse {
     let mut out: Sparse = v
         .iter()
-        .map(|&(k, c)| (k, (1.0 + c.max(1e-6).ln().max(0.0)) * df.idf(k)))
+        .map(|&(k, c)| {
+            let tf = if c <= 1.0 { 1.0 } else { 1.0 + c.ln() };
+            (k, tf * df.idf(k))
+        })
         .collect();
     normalise(&mut out);
     out
+}
+
+/// A profile with every bag TF-IDF weighted and L2-normalised, ready for
+/// cosines (computed once per article, or per cluster centroid).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Weighted {
+    pub lang: String,
+    pub terms: Sparse,
+    pub pivot: Sparse,
+    pub lead: Sparse,
+    pub chars: Sparse,
+    pub names: Sparse,
+    pub numbers: Sparse,
+    pub n_words: u32,
+}
+
+impl Weighted {
+    /// Weigh every bag of `p` with `df`.
+    pub fn new(p: &Profile, df: &DocFreq) -> Weighted {
+        Weighted {
+            lang: p.lang.clone(),
+            terms: weigh(&p.terms, df),
+            pivot: weigh(&p.pivot, df),
+            lead: weigh(&p.lead, df),
+            chars: weigh(&p.chars, df),
+            names: weigh(&p.names, df),
+            numbers: weigh(&p.numbers, df),
+            n_words: p.n_words,
+        }
+    }
+}
+
+impl Weighted {
+    /// Keep the `k` strongest keys of every bag (renormalised): the article
+    /// side of an article–centroid comparison, whose centroid is truncated
+    /// the same way.
+    pub fn truncated(mut self, k: usize) -> Weighted {
+        for v in [
+            &mut self.terms,
+            &mut self.pivot,
+            &mut self.lead,
+            &mut self.chars,
+            &mut self.names,
+            &mut self.numbers,
+        ] {
+            if v.len() > k {
+                v.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                v.truncate(k);
+                v.sort_unstable_by_key(|x| x.0);
+                normalise(v);
+            }
+        }
+        self
+    }
 }
 
 /// Scale a sparse vector to unit L2 norm (no-op on zero vectors).

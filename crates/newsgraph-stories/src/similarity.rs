@@ -3,7 +3,7 @@
 //! `data/models/similarity.json` (fitted by `newsgraph train similarity`).
 
 use crate::StoriesError;
-use crate::profile::{DocFreq, Profile, dot, overlap, weigh};
+use crate::profile::{DocFreq, Profile, Sparse, Weighted, dot, overlap};
 use serde::{Deserialize, Serialize};
 
 /// Names of the features, in the order of [`features`].
@@ -27,9 +27,12 @@ pub const FEATURE_NAMES: &[&str] = &[
 
 /// The feature vector of a pair of profiles under document frequencies `df`.
 pub fn features(a: &Profile, b: &Profile, df: &DocFreq) -> Vec<f64> {
-    let cos = |x: &crate::profile::Sparse, y: &crate::profile::Sparse| {
-        f64::from(dot(&weigh(x, df), &weigh(y, df)))
-    };
+    features_weighted(&Weighted::new(a, df), &Weighted::new(b, df))
+}
+
+/// The feature vector of two weighted profiles (see [`FEATURE_NAMES`]).
+pub fn features_weighted(a: &Weighted, b: &Weighted) -> Vec<f64> {
+    let cos = |x: &Sparse, y: &Sparse| f64::from(dot(x, y)).clamp(0.0, 1.0);
     let same = if a.lang == b.lang { 1.0 } else { 0.0 };
     let char_c = cos(&a.chars, &b.chars);
     let term_c = cos(&a.terms, &b.terms);

@@ -158,7 +158,7 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
             "folds": a.folds,
             "report": semeval::report(&pairs, &cv),
         },
-        "baseline_char_3_5_tfidf": semeval::report(&pairs, &baseline).pearson,
+        "baseline_char_4gram_tfidf": semeval::report(&pairs, &baseline).pearson,
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(0)
