@@ -75,6 +75,8 @@ enum EvalCommand {
     Ner(cmd::ner::EvalArgs),
     /// Temporal expressions: strict, relaxed and value F1.
     Timex(cmd::time::EvalArgs),
+    /// Events: PLOVER type accuracy and source/target actor F1.
+    Events(cmd::events::EvalArgs),
     /// Pairwise similarity: Pearson with SemEval-2022 Task 8 gold, overall and per language pair.
     Similarity(cmd::similarity::EvalArgs),
 }
@@ -114,6 +116,7 @@ fn main() {
         Command::Eval { what } => match what {
             EvalCommand::Ner(a) => cmd::ner::eval(a),
             EvalCommand::Timex(a) => cmd::time::eval(a),
+            EvalCommand::Events(a) => cmd::events::eval(a),
             EvalCommand::Similarity(a) => cmd::similarity::eval(a),
         },
     };

@@ -296,6 +296,23 @@ pub struct Event {
     /// Who says so (speaker / source chain), when attributed.
     pub attributed_to: Vec<Actor>,
     pub provenance: Provenance,
+    /// Things the event involves, with quantities as written ("ein
+    /// Handschuh", "et par hansker"); compared across sources.
+    #[serde(default)]
+    pub objects: Vec<EventObject>,
+}
+
+/// A thing an event involves (a gift, weapons, aid), with its quantity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventObject {
+    /// The noun phrase as written.
+    pub text: String,
+    /// Language-neutral concept of the head noun (`glove`, `rifle`), when known.
+    pub concept: Option<String>,
+    /// Count as written (`1` for "ein", `2` for "et par"), when given.
+    pub quantity: Option<f64>,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// A direct or reported statement with its speaker and source chain.

@@ -1,5 +1,6 @@
 //! One module per group of subcommands. Each returns the process exit code.
 pub mod analyze;
+pub mod events;
 pub mod ingest;
 pub mod ner;
 pub mod similarity;

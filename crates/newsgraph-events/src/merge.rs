@@ -1,0 +1,592 @@
+//! Cross-article: merge event mentions of the same happening, and line up
+//! where sources differ.
+
+use newsgraph_model::{Actor, ArticleId, Event, EventObject, Modality, Provenance, Quote};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One happening as reported by one or more articles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MergedEvent {
+    /// Stable id: hash of type, mode, actors and date.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub typ: String,
+    pub cameo: String,
+    pub mode: Option<String>,
+    pub source: Vec<Actor>,
+    pub target: Vec<Actor>,
+    /// The most specific date any report gives.
+    pub date: Option<String>,
+    pub place: Option<Actor>,
+    pub modality: Modality,
+    /// Every article that reports it, ascending.
+    pub article_ids: Vec<ArticleId>,
+    /// The sentences that report it (one per event mention).
+    pub sentences: Vec<Provenance>,
+    /// The per-article event mentions merged here.
+    pub reports: Vec<Event>,
+}
+
+/// What `differences` needs to know about an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ArticleMeta {
+    pub id: ArticleId,
+    /// Outlet name, when known.
+    pub source: Option<String>,
+    pub lang: String,
+}
+
+/// One source's version of a detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    /// The detail as this source gives it ("1 glove", "2024-01-16", "negated").
+    pub value: String,
+    pub article_ids: Vec<ArticleId>,
+    /// Outlet names of those articles.
+    pub sources: Vec<String>,
+    pub languages: Vec<String>,
+    /// Who says so in those articles (speaker, then agencies).
+    pub said_by: Vec<Actor>,
+    /// The sentences that give this version.
+    pub sentences: Vec<String>,
+}
+
+/// A detail on which sources differ, or a claim only one source makes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Difference {
+    /// `quantity`, `date`, `place`, `participants`, `assertion` or `single-source`.
+    pub kind: String,
+    /// Merged event ids concerned.
+    pub event_ids: Vec<String>,
+    /// One line for people ("glove: 1 vs 2").
+    pub summary: String,
+    pub versions: Vec<Version>,
+}
+
+/// Normalised name tokens of an actor (entity id when linked).
+fn actor_tokens(a: &Actor) -> BTreeSet<String> {
+    let name = a.canonical.as_deref().unwrap_or(&a.text);
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .map(|w| fold(&w.to_lowercase()))
+        .collect()
+}
+
+/// Fold spelling variants across languages (ö→o, w→v, sch→sh, ch→k …) so
+/// "Peskow"/"Peskov" and "Schoigu"/"Shoigu" meet.
+fn fold(w: &str) -> String {
+    let mut s: String = w
+        .chars()
+        .map(|c| match c {
+            'ä' | 'á' | 'à' | 'â' | 'å' => 'a',
+            'ö' | 'ó' | 'ò' | 'ô' | 'ø' => 'o',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'é' | 'è' | 'ê' => 'e',
+            'w' => 'v',
+            'j' => 'i',
+            'y' => 'i',
+            _ => c,
+        })
+        .collect();
+    for (a, b) in [("sch", "sh"), ("tsch", "ch"), ("ij", "i"), ("ii", "i")] {
+        s = s.replace(a, b);
+    }
+    s
+}
+
+/// Two actors are the same when their entity ids agree, or one's name
+/// tokens are a subset of the other's ("Putin" ⊂ "Wladimir Putin").
+pub fn same_actor(a: &Actor, b: &Actor) -> bool {
+    if let (Some(x), Some(y)) = (&a.entity_id, &b.entity_id) {
+        return x == y;
+    }
+    let (ta, tb) = (actor_tokens(a), actor_tokens(b));
+    if ta.is_empty() || tb.is_empty() {
+        return false;
+    }
+    ta.is_subset(&tb) || tb.is_subset(&ta)
+}
+
+fn all_actors(e: &Event) -> impl Iterator<Item = &Actor> {
+    e.source.iter().chain(e.target.iter())
+}
+
+fn actors_overlap(a: &Event, b: &Event) -> bool {
+    all_actors(a).any(|x| all_actors(b).any(|y| same_actor(x, y)))
+}
+
+fn dates_compatible(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.starts_with(y.as_str()) || y.starts_with(x.as_str()),
+        _ => true,
+    }
+}
+
+/// Mode families: meeting, visiting and hosting are one happening.
+fn mode_family(m: Option<&str>) -> Option<&str> {
+    match m {
+        Some("meet" | "visit" | "host" | "phone" | "mediate") | None => None,
+        Some(x) => Some(x),
+    }
+}
+
+fn polarity(m: Modality) -> u8 {
+    match m {
+        Modality::Negated => 0,
+        Modality::Asserted => 1,
+        Modality::Intended | Modality::Possible => 2,
+    }
+}
+
+fn mergeable(a: &Event, b: &Event) -> bool {
+    a.typ == b.typ
+        && mode_family(a.mode.as_deref()) == mode_family(b.mode.as_deref())
+        && polarity(a.modality) == polarity(b.modality)
+        && dates_compatible(&a.date, &b.date)
+        && actors_overlap(a, b)
+}
+
+fn find(p: &mut [usize], mut x: usize) -> usize {
+    while p[x] != x {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    x
+}
+
+fn push_actor(list: &mut Vec<Actor>, a: &Actor) {
+    if let Some(i) = list.iter().position(|x| same_actor(x, a)) {
+        // Keep the longer (more specific) name.
+        let x = &list[i];
+        if x.entity_id.is_none() && a.entity_id.is_some()
+            || a.text.len() > x.text.len() && x.entity_id == a.entity_id
+        {
+            list[i] = a.clone();
+        }
+    } else {
+        list.push(a.clone());
+    }
+}
+
+fn stable_id(e: &MergedEvent) -> String {
+    // FNV-1a over the defining fields: stable across runs and platforms.
+    let mut h: u64 = 0xcbf29ce484222325;
+    let mut feed = |s: &str| {
+        for b in s.bytes().chain(std::iter::once(0xff)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    };
+    feed(&e.typ);
+    feed(e.mode.as_deref().unwrap_or(""));
+    let mut keys: Vec<String> = e
+        .source
+        .iter()
+        .chain(e.target.iter())
+        .map(|a| {
+            a.entity_id
+                .clone()
+                .unwrap_or_else(|| actor_tokens(a).into_iter().collect::<Vec<_>>().join(" "))
+        })
+        .collect();
+    keys.sort();
+    for k in &keys {
+        feed(k);
+    }
+    feed(e.date.as_deref().unwrap_or(""));
+    feed(&format!("{}", polarity(e.modality)));
+    format!("ev-{h:016x}")
+}
+
+/// Merge event mentions from many articles: same PLOVER type (and mode
+/// family), same polarity, overlapping actors, compatible dates → one event
+/// with all article ids and sentences. Output is ordered by date, then id.
+pub fn merge_events(events: &[(ArticleId, Event)]) -> Vec<MergedEvent> {
+    let n = events.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    // Bucket by type so the pairwise test stays within small groups.
+    let mut by_type: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (_, e)) in events.iter().enumerate() {
+        by_type.entry(e.typ.as_str()).or_default().push(i);
+    }
+    for idx in by_type.values() {
+        for (k, &i) in idx.iter().enumerate() {
+            for &j in &idx[k + 1..] {
+                if mergeable(&events[i].1, &events[j].1) {
+                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                    if a != b {
+                        parent[b] = a;
+                    }
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Vec<MergedEvent> = groups
+        .values()
+        .map(|members| {
+            let first = &events[members[0]].1;
+            let mut m = MergedEvent {
+                id: String::new(),
+                typ: first.typ.clone(),
+                cameo: first.cameo.clone(),
+                mode: None,
+                source: Vec::new(),
+                target: Vec::new(),
+                date: None,
+                place: None,
+                modality: first.modality,
+                article_ids: Vec::new(),
+                sentences: Vec::new(),
+                reports: Vec::new(),
+            };
+            for &i in members {
+                let (aid, e) = &events[i];
+                if m.mode.is_none()
+                    || e.mode.as_deref() == Some("meet") && m.mode.as_deref() != Some("meet")
+                {
+                    m.mode = e.mode.clone().or(m.mode.take());
+                }
+                for a in &e.source {
+                    push_actor(&mut m.source, a);
+                }
+                for a in &e.target {
+                    if !m.source.iter().any(|s| same_actor(s, a)) {
+                        push_actor(&mut m.target, a);
+                    }
+                }
+                if let Some(d) = &e.date
+                    && m.date.as_ref().is_none_or(|x| d.len() > x.len())
+                {
+                    m.date = Some(d.clone());
+                }
+                if m.place.is_none() {
+                    m.place = e.place.clone();
+                }
+                if !m.article_ids.contains(aid) {
+                    m.article_ids.push(*aid);
+                }
+                let mut p = e.provenance.clone();
+                p.article_id = *aid;
+                m.sentences.push(p);
+                let mut r = e.clone();
+                r.provenance.article_id = *aid;
+                m.reports.push(r);
+            }
+            m.article_ids.sort_unstable();
+            m.id = stable_id(&m);
+            m
+        })
+        .collect();
+    out.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+    out
+}
+
+fn meta_of(articles: &[ArticleMeta], id: ArticleId) -> Option<&ArticleMeta> {
+    articles.iter().find(|a| a.id == id)
+}
+
+/// Who says so for one report: its attribution, else the speaker of a quote
+/// on the same sentence.
+fn said_by(e: &Event, quotes: &[(ArticleId, Quote)]) -> Vec<Actor> {
+    if !e.attributed_to.is_empty() {
+        return e.attributed_to.clone();
+    }
+    quotes
+        .iter()
+        .filter(|(a, q)| {
+            *a == e.provenance.article_id && q.provenance.sentence == e.provenance.sentence
+        })
+        .flat_map(|(_, q)| q.speaker.iter().cloned().chain(q.via.iter().cloned()))
+        .collect()
+}
+
+/// Group reports by a detail value into versions.
+fn versions(
+    items: Vec<(String, &Event)>,
+    articles: &[ArticleMeta],
+    quotes: &[(ArticleId, Quote)],
+) -> Vec<Version> {
+    let mut by: BTreeMap<String, Version> = BTreeMap::new();
+    for (val, e) in items {
+        let v = by.entry(val.clone()).or_insert_with(|| Version {
+            value: val.clone(),
+            article_ids: Vec::new(),
+            sources: Vec::new(),
+            languages: Vec::new(),
+            said_by: Vec::new(),
+            sentences: Vec::new(),
+        });
+        let aid = e.provenance.article_id;
+        if !v.article_ids.contains(&aid) {
+            v.article_ids.push(aid);
+        }
+        if let Some(m) = meta_of(articles, aid) {
+            if let Some(s) = &m.source
+                && !v.sources.contains(s)
+            {
+                v.sources.push(s.clone());
+            }
+            if !m.lang.is_empty() && !v.languages.contains(&m.lang) {
+                v.languages.push(m.lang.clone());
+            }
+        }
+        for a in said_by(e, quotes) {
+            if !v.said_by.iter().any(|x| x.text == a.text) {
+                v.said_by.push(a);
+            }
+        }
+        if !v.sentences.contains(&e.provenance.sentence) {
+            v.sentences.push(e.provenance.sentence.clone());
+        }
+    }
+    by.into_values().collect()
+}
+
+fn fmt_qty(o: &EventObject) -> String {
+    let q = o.quantity.map(|q| {
+        if q.fract() == 0.0 {
+            format!("{q:.0}")
+        } else {
+            format!("{q}")
+        }
+    });
+    match (q, &o.concept) {
+        (Some(q), Some(c)) => format!("{q} {c} ({})", o.text),
+        (None, Some(c)) => format!("{c} ({})", o.text),
+        _ => o.text.clone(),
+    }
+}
+
+fn actor_list(v: &[Actor]) -> String {
+    let mut names: Vec<String> = v
+        .iter()
+        .map(|a| a.canonical.clone().unwrap_or_else(|| a.text.clone()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names.join(", ")
+}
+
+fn describe(m: &MergedEvent) -> String {
+    let mut s = m.typ.to_string();
+    if let Some(md) = &m.mode {
+        s.push('/');
+        s.push_str(md);
+    }
+    format!("{s} {} → {}", actor_list(&m.source), actor_list(&m.target))
+}
+
+/// Details that differ between sources within each merged event, negation
+/// conflicts between merged events about the same thing, and claims only one
+/// source makes (when more than one article is involved).
+pub fn differences(
+    merged: &[MergedEvent],
+    quotes: &[(ArticleId, Quote)],
+    articles: &[ArticleMeta],
+) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let all_articles: BTreeSet<ArticleId> = merged
+        .iter()
+        .flat_map(|m| m.article_ids.iter().copied())
+        .collect();
+    for m in merged {
+        if m.article_ids.len() >= 2 {
+            // Quantities of the same concept.
+            let mut concepts: BTreeMap<String, Vec<(String, &Event)>> = BTreeMap::new();
+            for r in &m.reports {
+                for o in &r.objects {
+                    if let (Some(c), Some(_)) = (&o.concept, o.quantity) {
+                        concepts.entry(c.clone()).or_default().push((fmt_qty(o), r));
+                    }
+                }
+            }
+            for (c, items) in concepts {
+                let qs: BTreeSet<String> = items
+                    .iter()
+                    .map(|(v, _)| v.split_whitespace().next().unwrap_or("").to_string())
+                    .collect();
+                let arts: BTreeSet<ArticleId> =
+                    items.iter().map(|(_, e)| e.provenance.article_id).collect();
+                if qs.len() >= 2 && arts.len() >= 2 {
+                    let vs = versions(items, articles, quotes);
+                    out.push(Difference {
+                        kind: "quantity".into(),
+                        event_ids: vec![m.id.clone()],
+                        summary: format!(
+                            "{}: how many {c}? {}",
+                            describe(m),
+                            vs.iter()
+                                .map(|v| v.value.as_str())
+                                .collect::<Vec<_>>()
+                                .join(" vs ")
+                        ),
+                        versions: vs,
+                    });
+                }
+            }
+            // Dates.
+            let dated: Vec<(String, &Event)> = m
+                .reports
+                .iter()
+                .filter_map(|r| r.date.clone().map(|d| (d, r)))
+                .collect();
+            let ds: BTreeSet<&String> = dated.iter().map(|(d, _)| d).collect();
+            let conflicting = ds.iter().any(|a| {
+                ds.iter()
+                    .any(|b| !a.starts_with(b.as_str()) && !b.starts_with(a.as_str()))
+            });
+            if conflicting {
+                let vs = versions(dated, articles, quotes);
+                out.push(Difference {
+                    kind: "date".into(),
+                    event_ids: vec![m.id.clone()],
+                    summary: format!(
+                        "{}: when? {}",
+                        describe(m),
+                        vs.iter()
+                            .map(|v| v.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" vs ")
+                    ),
+                    versions: vs,
+                });
+            }
+            // Places.
+            let placed: Vec<(String, &Event)> = m
+                .reports
+                .iter()
+                .filter_map(|r| {
+                    r.place
+                        .as_ref()
+                        .map(|p| (p.canonical.clone().unwrap_or_else(|| p.text.clone()), r))
+                })
+                .collect();
+            let distinct = placed.iter().any(|(_, a)| {
+                placed.iter().any(|(_, b)| match (&a.place, &b.place) {
+                    (Some(x), Some(y)) => !same_actor(x, y),
+                    _ => false,
+                })
+            });
+            if distinct {
+                let vs = versions(placed, articles, quotes);
+                out.push(Difference {
+                    kind: "place".into(),
+                    event_ids: vec![m.id.clone()],
+                    summary: format!(
+                        "{}: where? {}",
+                        describe(m),
+                        vs.iter()
+                            .map(|v| v.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" vs ")
+                    ),
+                    versions: vs,
+                });
+            }
+            // Participants: reports naming disjoint targets.
+            let with_t: Vec<&Event> = m.reports.iter().filter(|r| !r.target.is_empty()).collect();
+            let disjoint = with_t.iter().any(|a| {
+                with_t.iter().any(|b| {
+                    a.provenance.article_id != b.provenance.article_id
+                        && !a
+                            .target
+                            .iter()
+                            .any(|x| b.target.iter().any(|y| same_actor(x, y)))
+                })
+            });
+            if disjoint {
+                let items: Vec<(String, &Event)> =
+                    with_t.iter().map(|r| (actor_list(&r.target), *r)).collect();
+                let vs = versions(items, articles, quotes);
+                out.push(Difference {
+                    kind: "participants".into(),
+                    event_ids: vec![m.id.clone()],
+                    summary: format!(
+                        "{}: with whom? {}",
+                        describe(m),
+                        vs.iter()
+                            .map(|v| v.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" vs ")
+                    ),
+                    versions: vs,
+                });
+            }
+        }
+    }
+    // Negated vs asserted/intended about the same thing (e.g. a visit).
+    let topic = |m: &MergedEvent| -> String {
+        match m.mode.as_deref() {
+            Some("visit" | "invite" | "accept-invitation") => "visit".into(),
+            Some("meet" | "host") | None if m.typ == "CONSULT" => "visit".into(),
+            _ => m.typ.clone(),
+        }
+    };
+    for (i, a) in merged.iter().enumerate() {
+        if a.modality != Modality::Negated {
+            continue;
+        }
+        let ev_a: Vec<&Event> = a.reports.iter().collect();
+        for b in merged.iter().skip(0).filter(|b| b.id != a.id) {
+            if b.modality == Modality::Negated || topic(a) != topic(b) {
+                continue;
+            }
+            let overlap = ev_a
+                .iter()
+                .any(|x| b.reports.iter().any(|y| actors_overlap(x, y)));
+            if !overlap {
+                continue;
+            }
+            let mut items: Vec<(String, &Event)> = a
+                .reports
+                .iter()
+                .map(|r| (format!("negated: {}", r.trigger), r))
+                .collect();
+            items.extend(b.reports.iter().map(|r| {
+                let how = match r.modality {
+                    Modality::Asserted => "asserted",
+                    Modality::Intended => "intended",
+                    Modality::Possible => "possible",
+                    Modality::Negated => "negated",
+                };
+                (
+                    format!("{how}: {}", r.mode.as_deref().unwrap_or(&r.trigger)),
+                    r,
+                )
+            }));
+            let vs = versions(items, articles, quotes);
+            out.push(Difference {
+                kind: "assertion".into(),
+                event_ids: vec![a.id.clone(), b.id.clone()],
+                summary: format!("{} denied vs {}", describe(a), describe(b)),
+                versions: vs,
+            });
+            let _ = i;
+        }
+    }
+    // Claims only one source makes.
+    if all_articles.len() >= 2 {
+        for m in merged {
+            if m.article_ids.len() == 1
+                && m.modality != Modality::Negated
+                && !(m.source.is_empty() && m.target.is_empty())
+            {
+                let items: Vec<(String, &Event)> =
+                    m.reports.iter().map(|r| (describe(m), r)).collect();
+                out.push(Difference {
+                    kind: "single-source".into(),
+                    event_ids: vec![m.id.clone()],
+                    summary: format!("only one source: {}", describe(m)),
+                    versions: versions(items, articles, quotes),
+                });
+            }
+        }
+    }
+    out
+}
