@@ -1,0 +1,368 @@
+//! Feature extraction: every token of a sentence becomes a list of hashed
+//! feature keys (`u32`), shared by training and tagging.
+//!
+//! Templates: lowercased and exact word, long and short word shape, prefixes
+//! and suffixes of 1–4 characters, casing class with sentence-initial
+//! position, length, hyphen parts, words and shapes at ±1 and ±2, word
+//! bigrams with the previous and next word, a shape trigram, the frequency
+//! bucket of the lowercased word (from `wordfreq`) crossed with casing and
+//! position, and gazetteer membership (place names up to four tokens, first
+//! names, organisation suffixes) of the token and its neighbours.
+
+use crate::hash::{fnv, fnv_extend, key32};
+use crate::lexicon::{Lexicon, MAX_PLACE_TOKENS, seq_hash};
+
+/// Version of the feature templates; stored in models so that a model is
+/// never used with different features.
+pub const FEATURE_VERSION: u32 = 1;
+
+/// Per-token facts computed once per sentence.
+#[derive(Debug, Clone, Default)]
+pub struct TokenInfo {
+    /// Lowercased token.
+    pub lower: String,
+    /// Long shape: `X` upper, `x` lower, `d` digit, other characters kept
+    /// (at most 16 characters).
+    pub shape: String,
+    /// Short shape: long shape with repeats collapsed.
+    pub short: String,
+    /// Casing class: `l` lower, `C` capitalised, `A` all caps, `M` mixed,
+    /// `D` digits, `N` letters and digits, `P` other.
+    pub case: u8,
+    /// Sentence-initial position (first token or after an opening quote,
+    /// colon, dash or bracket).
+    pub initial: bool,
+    /// Frequency bucket `int(2 * Zipf)` of the lowercased word, 0 if rare.
+    pub zipf: u8,
+    /// Known first name.
+    pub first_name: bool,
+    /// Organisation suffix.
+    pub org_suffix: bool,
+    /// Place gazetteer tag: 0 none, `b'B'`, `b'I'` (multi-token), `b'U'` (single).
+    pub place: u8,
+}
+
+fn char_class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() || c.is_alphabetic() {
+        'x'
+    } else if c.is_ascii_digit() || c.is_numeric() {
+        'd'
+    } else {
+        c
+    }
+}
+
+fn casing(token: &str) -> u8 {
+    let (mut up, mut low, mut dig, mut other, mut first_up) = (0, 0, 0, 0, false);
+    for (i, c) in token.chars().enumerate() {
+        if c.is_uppercase() {
+            up += 1;
+            if i == 0 {
+                first_up = true;
+            }
+        } else if c.is_alphabetic() {
+            low += 1;
+        } else if c.is_numeric() {
+            dig += 1;
+        } else {
+            other += 1;
+        }
+    }
+    let _ = other;
+    if up + low == 0 {
+        if dig > 0 { b'D' } else { b'P' }
+    } else if dig > 0 {
+        b'N'
+    } else if up == 0 {
+        b'l'
+    } else if low == 0 {
+        if up >= 2 { b'A' } else { b'C' }
+    } else if first_up && up == 1 {
+        b'C'
+    } else {
+        b'M'
+    }
+}
+
+fn opens_sentence(prev: &str) -> bool {
+    matches!(
+        prev,
+        ":" | "\""
+            | "„"
+            | "“"
+            | "”"
+            | "«"
+            | "»"
+            | "‚"
+            | "'"
+            | "("
+            | "["
+            | "-"
+            | "–"
+            | "—"
+            | "•"
+            | "*"
+            | "."
+            | "!"
+            | "?"
+    )
+}
+
+/// Computes [`TokenInfo`] for each token of a sentence.
+pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
+    let mut infos: Vec<TokenInfo> = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        let lower = t.to_lowercase();
+        let mut shape = String::new();
+        let mut short = String::new();
+        let mut last = '\0';
+        for (n, c) in t.chars().enumerate() {
+            let k = char_class(c);
+            if n < 16 {
+                shape.push(k);
+            }
+            if k != last && short.len() < 16 {
+                short.push(k);
+            }
+            last = k;
+        }
+        let case = casing(t);
+        let initial = i == 0 || opens_sentence(tokens[i - 1]);
+        infos.push(TokenInfo {
+            zipf: lex.zipf(&lower),
+            first_name: case == b'C' && lex.is_first_name(t),
+            org_suffix: lex.is_org_suffix(t),
+            lower,
+            shape,
+            short,
+            case,
+            initial,
+            place: 0,
+        });
+    }
+    // Greedy longest match of place names, left to right.
+    let mut i = 0;
+    while i < tokens.len() {
+        let mut matched = 0;
+        if infos[i].case == b'C' || infos[i].case == b'A' || infos[i].case == b'M' {
+            let max = MAX_PLACE_TOKENS.min(tokens.len() - i);
+            for n in (1..=max).rev() {
+                if lex.is_place_hash(seq_hash(tokens[i..i + n].iter().copied())) {
+                    matched = n;
+                    break;
+                }
+            }
+        }
+        if matched == 0 {
+            i += 1;
+            continue;
+        }
+        if matched == 1 {
+            infos[i].place = b'U';
+        } else {
+            infos[i].place = b'B';
+            for info in &mut infos[i + 1..i + matched] {
+                info.place = b'I';
+            }
+        }
+        i += matched;
+    }
+    infos
+}
+
+fn zipf_coarse(z: u8) -> u8 {
+    match z {
+        0 => b'0',
+        1..=5 => b'1',
+        6..=7 => b'2',
+        8..=9 => b'3',
+        10..=11 => b'4',
+        _ => b'5',
+    }
+}
+
+struct Emitter<'a> {
+    out: &'a mut Vec<u32>,
+}
+
+impl Emitter<'_> {
+    #[inline]
+    fn f(&mut self, tmpl: u8, parts: &[&[u8]]) {
+        let mut h = fnv(&[tmpl]);
+        for p in parts {
+            h = fnv_extend(h, p);
+            h = fnv_extend(h, &[0x1f]);
+        }
+        self.out.push(key32(h));
+    }
+}
+
+const BOS: &str = "<s>";
+const EOS: &str = "</s>";
+
+fn prefix(s: &str, n: usize) -> Option<&str> {
+    let mut it = s.char_indices();
+    let end = it.nth(n).map(|(b, _)| b);
+    match end {
+        Some(b) => Some(&s[..b]),
+        None if s.chars().count() >= n => Some(s),
+        None => None,
+    }
+}
+
+fn suffix(s: &str, n: usize) -> Option<&str> {
+    let count = s.chars().count();
+    if count < n {
+        return None;
+    }
+    let skip = count - n;
+    s.char_indices().nth(skip).map(|(b, _)| &s[b..])
+}
+
+fn len_bucket(n: usize) -> u8 {
+    match n {
+        0..=4 => b'0' + n as u8,
+        5..=6 => b'5',
+        7..=9 => b'7',
+        _ => b'X',
+    }
+}
+
+/// Appends the feature keys of every token to `out`; `offsets` gets
+/// `tokens.len() + 1` entries so that token `i` has `out[offsets[i]..offsets[i + 1]]`.
+pub fn extract(lex: &Lexicon, tokens: &[&str], out: &mut Vec<u32>, offsets: &mut Vec<usize>) {
+    let infos = token_infos(lex, tokens);
+    extract_from_infos(&infos, out, offsets);
+}
+
+/// Like [`extract`], from precomputed token facts.
+#[allow(clippy::needless_range_loop)] // neighbours are read by offset
+pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut Vec<usize>) {
+    out.clear();
+    offsets.clear();
+    let n = infos.len();
+    let word = |j: isize| -> &str {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            &infos[j as usize].lower
+        }
+    };
+    let short = |j: isize| -> &str {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            &infos[j as usize].short
+        }
+    };
+    let info = |j: isize| -> Option<&TokenInfo> {
+        if j < 0 || j as usize >= n {
+            None
+        } else {
+            Some(&infos[j as usize])
+        }
+    };
+    for i in 0..n {
+        offsets.push(out.len());
+        let t = &infos[i];
+        let ii = i as isize;
+        let mut e = Emitter { out };
+        let w = t.lower.as_bytes();
+        let init = [t.initial as u8];
+        let case = [t.case];
+        e.f(0, &[]);
+        e.f(1, &[w]);
+        e.f(2, &[w, &case]);
+        e.f(3, &[t.shape.as_bytes()]);
+        e.f(4, &[t.short.as_bytes()]);
+        for k in 1..=4u8 {
+            if let Some(p) = prefix(&t.lower, k as usize) {
+                e.f(5, &[&[k], p.as_bytes()]);
+            }
+            if let Some(s) = suffix(&t.lower, k as usize) {
+                e.f(6, &[&[k], s.as_bytes()]);
+            }
+        }
+        e.f(7, &[&case, &init]);
+        e.f(8, &[&[len_bucket(t.lower.chars().count())], &case]);
+        if let Some(s) = suffix(&t.lower, 3) {
+            e.f(9, &[s.as_bytes(), &case, &init]);
+        }
+        // Neighbouring words and shapes.
+        e.f(10, &[word(ii - 1).as_bytes()]);
+        e.f(11, &[word(ii + 1).as_bytes()]);
+        e.f(12, &[word(ii - 2).as_bytes()]);
+        e.f(13, &[word(ii + 2).as_bytes()]);
+        e.f(14, &[short(ii - 1).as_bytes()]);
+        e.f(15, &[short(ii + 1).as_bytes()]);
+        e.f(16, &[short(ii - 2).as_bytes()]);
+        e.f(17, &[short(ii + 2).as_bytes()]);
+        e.f(18, &[word(ii - 1).as_bytes(), w]);
+        e.f(19, &[w, word(ii + 1).as_bytes()]);
+        e.f(
+            20,
+            &[
+                short(ii - 1).as_bytes(),
+                t.short.as_bytes(),
+                short(ii + 1).as_bytes(),
+            ],
+        );
+        e.f(21, &[word(ii - 1).as_bytes(), &case]);
+        e.f(22, &[&case, word(ii + 1).as_bytes()]);
+        // Frequency signal.
+        let zc = [zipf_coarse(t.zipf)];
+        e.f(23, &[&[t.zipf]]);
+        e.f(24, &[&zc, &case, &init]);
+        if let Some(p) = info(ii - 1) {
+            e.f(25, &[&[zipf_coarse(p.zipf), p.case], &zc, &case]);
+        }
+        if let Some(nx) = info(ii + 1) {
+            e.f(26, &[&zc, &case, &[zipf_coarse(nx.zipf), nx.case]]);
+        }
+        // Hyphenated compounds: first and last part.
+        if let Some((a, b)) = t.lower.split_once('-')
+            && !a.is_empty()
+            && !b.is_empty()
+        {
+            e.f(27, &[a.as_bytes()]);
+            let last = t.lower.rsplit('-').next().unwrap_or(b);
+            e.f(28, &[last.as_bytes()]);
+        }
+        // Gazetteers.
+        if t.place != 0 {
+            e.f(29, &[&[t.place]]);
+            e.f(30, &[&[t.place], &zc]);
+        }
+        let pp = info(ii - 1).map(|p| p.place).unwrap_or(b'^');
+        let np = info(ii + 1).map(|p| p.place).unwrap_or(b'$');
+        e.f(31, &[&[pp, t.place, np]]);
+        if t.first_name {
+            e.f(32, &[&zc]);
+        }
+        if info(ii - 1).is_some_and(|p| p.first_name) {
+            e.f(33, &[&case]);
+        }
+        if info(ii + 1).is_some_and(|p| p.first_name) {
+            e.f(34, &[&case]);
+        }
+        if t.org_suffix {
+            e.f(35, &[&case]);
+        }
+        if info(ii + 1).is_some_and(|p| p.org_suffix) {
+            e.f(36, &[&case]);
+        }
+        if info(ii + 2).is_some_and(|p| p.org_suffix) {
+            e.f(37, &[&case]);
+        }
+        if info(ii - 1).is_some_and(|p| p.org_suffix) {
+            e.f(38, &[&case]);
+        }
+    }
+    offsets.push(out.len());
+}

@@ -1,0 +1,372 @@
+//! Training: an averaged structured perceptron over the hashed features,
+//! decoded with the same BIO-constrained Viterbi as tagging. Deterministic:
+//! fixed-seed shuffling, integer weight updates, features indexed in order
+//! of first occurrence, so the same inputs give the same model bytes.
+
+use crate::NerError;
+use crate::conll::{Scorer, Sentence};
+use crate::features;
+use crate::label::{Label, NUM_LABELS};
+use crate::lexicon::Lexicon;
+use crate::model::{Model, viterbi};
+use serde::Serialize;
+use std::collections::HashMap;
+
+const NL: usize = NUM_LABELS;
+
+/// Training settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainConfig {
+    /// Language of the lexicon tables (`de`, `nb`, `en`, …).
+    pub lang: String,
+    /// Maximum number of passes over the training data.
+    pub max_epochs: usize,
+    /// Stop after this many epochs without a better dev score.
+    pub patience: usize,
+    /// Seed of the shuffling.
+    pub seed: u64,
+    /// Keep only features seen at least this often in the training data.
+    pub min_count: u32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            lang: "en".into(),
+            max_epochs: 20,
+            patience: 3,
+            seed: 42,
+            min_count: 1,
+        }
+    }
+}
+
+/// Dev scores after one epoch.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochReport {
+    /// Epoch number, from 1.
+    pub epoch: usize,
+    /// Token-level errors of the (non-averaged) perceptron on the training data.
+    pub train_errors: usize,
+    /// F1 per dev set, in the order given.
+    pub dev_f1: Vec<f64>,
+    /// Mean of `dev_f1` (the early-stopping criterion).
+    pub dev_mean: f64,
+}
+
+/// What training did.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    /// Settings used.
+    pub config: TrainConfig,
+    /// Training sentences and tokens.
+    pub sentences: usize,
+    /// Training tokens.
+    pub tokens: usize,
+    /// Distinct features kept for training.
+    pub features: usize,
+    /// Per-epoch figures.
+    pub epochs: Vec<EpochReport>,
+    /// The epoch whose averaged weights were kept.
+    pub best_epoch: usize,
+}
+
+/// Best epoch so far: mean dev F1, epoch, averaged weights, start, transitions.
+type Best = (f64, usize, Vec<f32>, [f32; NL], [f32; NL * NL]);
+
+struct Encoded {
+    feats: Vec<u32>,
+    offsets: Vec<usize>,
+    labels: Vec<u8>,
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+fn keys_of(lex: &Lexicon, s: &Sentence) -> (Vec<u32>, Vec<usize>) {
+    let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+    let mut f = Vec::new();
+    let mut o = Vec::new();
+    features::extract(lex, &toks, &mut f, &mut o);
+    (f, o)
+}
+
+fn encode(
+    lex: &Lexicon,
+    sents: &[Sentence],
+    index: &HashMap<u32, u32>,
+    name: &str,
+) -> Result<Vec<Encoded>, NerError> {
+    let mut out = Vec::with_capacity(sents.len());
+    for s in sents {
+        let labels = s.labels.as_ref().ok_or_else(|| NerError::Format {
+            input: name.to_string(),
+            line: 0,
+            message: "training and dev files need a label column".into(),
+        })?;
+        let (keys, offs) = keys_of(lex, s);
+        let mut feats = Vec::with_capacity(keys.len());
+        let mut offsets = Vec::with_capacity(offs.len());
+        for w in offs.windows(2) {
+            offsets.push(feats.len());
+            feats.extend(
+                keys[w[0]..w[1]]
+                    .iter()
+                    .filter_map(|k| index.get(k).copied()),
+            );
+        }
+        offsets.push(feats.len());
+        out.push(Encoded {
+            feats,
+            offsets,
+            labels: labels.iter().map(|l| l.index() as u8).collect(),
+        });
+    }
+    Ok(out)
+}
+
+fn emissions_i32(w: &[i32], e: &Encoded, out: &mut Vec<f32>) {
+    out.clear();
+    for t in e.offsets.windows(2) {
+        let mut acc = [0i32; NL];
+        for &f in &e.feats[t[0]..t[1]] {
+            let row = &w[f as usize * NL..f as usize * NL + NL];
+            for l in 0..NL {
+                acc[l] += row[l];
+            }
+        }
+        out.extend(acc.iter().map(|&a| a as f32));
+    }
+}
+
+fn emissions_f32(w: &[f32], e: &Encoded, out: &mut Vec<f32>) {
+    out.clear();
+    for t in e.offsets.windows(2) {
+        let mut acc = [0f32; NL];
+        for &f in &e.feats[t[0]..t[1]] {
+            let row = &w[f as usize * NL..f as usize * NL + NL];
+            for l in 0..NL {
+                acc[l] += row[l];
+            }
+        }
+        out.extend_from_slice(&acc);
+    }
+}
+
+fn evaluate(w: &[f32], start: &[f32; NL], trans: &[f32; NL * NL], dev: &[Encoded]) -> f64 {
+    let mut scorer = Scorer::new();
+    let mut emit = Vec::new();
+    for e in dev {
+        emissions_f32(w, e, &mut emit);
+        let pred: Vec<Label> = viterbi(&emit, start, trans)
+            .into_iter()
+            .map(Label::from_index)
+            .collect();
+        let gold: Vec<Label> = e
+            .labels
+            .iter()
+            .map(|&l| Label::from_index(l as usize))
+            .collect();
+        scorer.add(&gold, &pred);
+    }
+    scorer.scores().micro.f1
+}
+
+fn averaged(w: &[i32], u: &[i64], c: i64) -> Vec<f32> {
+    w.iter()
+        .zip(u)
+        .map(|(&w, &u)| (w as f64 - u as f64 / c as f64) as f32)
+        .collect()
+}
+
+/// Trains a model on `train`; `dev` sets (name, sentences) drive early
+/// stopping on their mean F1 (without dev sets, all `max_epochs` run).
+/// `meta` is stored in the model as provenance. `log` receives progress lines.
+pub fn train(
+    cfg: &TrainConfig,
+    train: &[Sentence],
+    dev: &[(String, Vec<Sentence>)],
+    meta: serde_json::Value,
+    mut log: impl FnMut(&str),
+) -> Result<(Model, TrainReport), NerError> {
+    let lex = Lexicon::get(&cfg.lang);
+    if train.is_empty() {
+        return Err(NerError::Format {
+            input: "training data".into(),
+            line: 0,
+            message: "no sentences".into(),
+        });
+    }
+    // Feature index: keys seen at least `min_count` times, in order of first occurrence.
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    let mut first_seen: Vec<u32> = Vec::new();
+    let mut tokens = 0;
+    for s in train {
+        let (keys, _) = keys_of(lex, s);
+        tokens += s.tokens.len();
+        for k in keys {
+            let c = counts.entry(k).or_insert(0);
+            if *c == 0 {
+                first_seen.push(k);
+            }
+            *c += 1;
+        }
+    }
+    let mut index: HashMap<u32, u32> = HashMap::new();
+    let mut keys: Vec<u32> = Vec::new();
+    for k in first_seen {
+        if counts.get(&k).copied().unwrap_or(0) >= cfg.min_count {
+            index.insert(k, keys.len() as u32);
+            keys.push(k);
+        }
+    }
+    drop(counts);
+    let nf = keys.len();
+    log(&format!(
+        "{} sentences, {} tokens, {} features (min count {})",
+        train.len(),
+        tokens,
+        nf,
+        cfg.min_count
+    ));
+    let data = encode(lex, train, &index, "training data")?;
+    let mut devs = Vec::new();
+    for (name, sents) in dev {
+        devs.push((name.clone(), encode(lex, sents, &index, name)?));
+    }
+    drop(index);
+
+    let mut w = vec![0i32; nf * NL];
+    let mut u = vec![0i64; nf * NL];
+    let mut tw = [0i32; NL * NL];
+    let mut tu = [0i64; NL * NL];
+    let mut sw = [0i32; NL];
+    let mut su = [0i64; NL];
+    let mut c: i64 = 1;
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut rng = Rng(cfg.seed);
+    let mut emit = Vec::new();
+    let mut epochs = Vec::new();
+    let mut best: Option<Best> = None;
+    let mut since_best = 0;
+    for epoch in 1..=cfg.max_epochs.max(1) {
+        rng.shuffle(&mut order);
+        let mut errors = 0;
+        for &si in &order {
+            let e = &data[si];
+            let start_f: [f32; NL] = std::array::from_fn(|l| sw[l] as f32);
+            let trans_f: [f32; NL * NL] = std::array::from_fn(|l| tw[l] as f32);
+            emissions_i32(&w, e, &mut emit);
+            let pred = viterbi(&emit, &start_f, &trans_f);
+            let gold = &e.labels;
+            if pred.iter().zip(gold).any(|(&p, &g)| p != g as usize) {
+                for (i, (&p, &g)) in pred.iter().zip(gold).enumerate() {
+                    let g = g as usize;
+                    if p != g {
+                        errors += 1;
+                        for &f in &e.feats[e.offsets[i]..e.offsets[i + 1]] {
+                            let base = f as usize * NL;
+                            w[base + g] += 1;
+                            u[base + g] += c;
+                            w[base + p] -= 1;
+                            u[base + p] -= c;
+                        }
+                    }
+                    if i == 0 {
+                        if p != g {
+                            sw[g] += 1;
+                            su[g] += c;
+                            sw[p] -= 1;
+                            su[p] -= c;
+                        }
+                    } else {
+                        let (gp, pp) = (gold[i - 1] as usize, pred[i - 1]);
+                        if gp != pp || g != p {
+                            tw[gp * NL + g] += 1;
+                            tu[gp * NL + g] += c;
+                            tw[pp * NL + p] -= 1;
+                            tu[pp * NL + p] -= c;
+                        }
+                    }
+                }
+            }
+            c += 1;
+        }
+        let aw = averaged(&w, &u, c);
+        let astart: [f32; NL] =
+            std::array::from_fn(|l| (sw[l] as f64 - su[l] as f64 / c as f64) as f32);
+        let atrans: [f32; NL * NL] =
+            std::array::from_fn(|l| (tw[l] as f64 - tu[l] as f64 / c as f64) as f32);
+        let dev_f1: Vec<f64> = devs
+            .iter()
+            .map(|(_, d)| evaluate(&aw, &astart, &atrans, d))
+            .collect();
+        let dev_mean = if dev_f1.is_empty() {
+            epoch as f64 // no dev: the last epoch is the best
+        } else {
+            dev_f1.iter().sum::<f64>() / dev_f1.len() as f64
+        };
+        log(&format!(
+            "epoch {epoch}: {errors} training token errors, dev F1 {}",
+            dev_f1
+                .iter()
+                .zip(&devs)
+                .map(|(f, (n, _))| format!("{n}={f:.4}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        epochs.push(EpochReport {
+            epoch,
+            train_errors: errors,
+            dev_f1,
+            dev_mean,
+        });
+        if best.as_ref().is_none_or(|b| dev_mean > b.0) {
+            best = Some((dev_mean, epoch, aw, astart, atrans));
+            since_best = 0;
+        } else {
+            since_best += 1;
+            if since_best >= cfg.patience {
+                break;
+            }
+        }
+        if errors == 0 {
+            break;
+        }
+    }
+    let (_, best_epoch, aw, astart, atrans) =
+        best.ok_or_else(|| NerError::Model("no epoch ran".into()))?;
+    let report = TrainReport {
+        config: cfg.clone(),
+        sentences: train.len(),
+        tokens,
+        features: nf,
+        epochs,
+        best_epoch,
+    };
+    let meta = serde_json::json!({ "inputs": meta, "report": report });
+    let model = Model::from_weights(
+        &cfg.lang,
+        meta.to_string(),
+        lex.fingerprint,
+        &keys,
+        &aw,
+        astart,
+        atrans,
+    );
+    Ok((model, report))
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Rebuilds the committed entity-tagger models data/models/ner-{de,nb,en}.bin
+# (nn is served by the nb model). Run from the repository root with the shared
+# data at ../shared (or SHARED=/path). Training is deterministic: the same
+# inputs give the same model bytes. CPU is scarce: one model at a time, niced.
+set -euo pipefail
+SHARED=${SHARED:-../shared}
+NER=$SHARED/data/ner
+BIN=${NEWSGRAPH:-target/release/newsgraph}
+WORK=${WORK:-target/ner-data}
+mkdir -p "$WORK" data/models
+
+# GermEval 2014 has no dev file here: hold out its last 500 sentences.
+total=$(awk -v RS= 'END{print NR}' "$NER/germeval2014-de/train.tsv")
+awk -v RS= -v ORS='\n\n' -v n=500 -v total="$total" 'NR<=total-n' "$NER/germeval2014-de/train.tsv" > "$WORK/germeval-train.tsv"
+awk -v RS= -v ORS='\n\n' -v n=500 -v total="$total" 'NR>total-n' "$NER/germeval2014-de/train.tsv" > "$WORK/germeval-dev.tsv"
+
+run() { nice -n 10 "$BIN" train ner "$@"; }
+
+run --lang de --train "$WORK/germeval-train.tsv" "$NER/wikiann-de/train.tsv" \
+    --dev "$WORK/germeval-dev.tsv" "$NER/wikiann-de/dev.tsv" --out data/models/ner-de.bin
+run --lang nb --train "$NER/norne-nob/train.tsv" --dev "$NER/norne-nob/dev.tsv" --out data/models/ner-nb.bin
+run --lang en --train "$NER/wikiann-en/train.tsv" --dev "$NER/wikiann-en/dev.tsv" --out data/models/ner-en.bin
