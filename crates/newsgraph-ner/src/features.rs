@@ -14,7 +14,7 @@ use crate::lexicon::{Lexicon, MAX_PLACE_TOKENS, seq_hash};
 
 /// Version of the feature templates; stored in models so that a model is
 /// never used with different features.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 /// Per-token facts computed once per sentence.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +40,13 @@ pub struct TokenInfo {
     pub org_suffix: bool,
     /// Place gazetteer tag: 0 none, `b'B'`, `b'I'` (multi-token), `b'U'` (single).
     pub place: u8,
+    /// Length (capped at 4) of the run of capitalised tokens this token is
+    /// in, 0 when not capitalised.
+    pub cap_run: u8,
+    /// Position in that run: `b'S'` single, `b'F'` first, `b'M'` middle, `b'L'` last.
+    pub cap_pos: u8,
+    /// Inside a quotation (after an opening quote that is not yet closed).
+    pub quoted: bool,
 }
 
 fn char_class(c: char) -> char {
@@ -140,7 +147,56 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
             case,
             initial,
             place: 0,
+            cap_run: 0,
+            cap_pos: 0,
+            quoted: false,
         });
+    }
+    // Runs of capitalised tokens.
+    let capital = |c: u8| c == b'C' || c == b'A' || c == b'M';
+    let mut i = 0;
+    while i < infos.len() {
+        if !capital(infos[i].case) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < infos.len() && capital(infos[j].case) {
+            j += 1;
+        }
+        let len = j - i;
+        for (k, info) in infos[i..j].iter_mut().enumerate() {
+            info.cap_run = len.min(4) as u8;
+            info.cap_pos = if len == 1 {
+                b'S'
+            } else if k == 0 {
+                b'F'
+            } else if k + 1 == len {
+                b'L'
+            } else {
+                b'M'
+            };
+        }
+        i = j;
+    }
+    // Quotations: „…“, «…», "…", “…”.
+    let mut open: Option<&str> = None;
+    for (i, t) in tokens.iter().enumerate() {
+        match (open, *t) {
+            (None, "„" | "«" | "“" | "\"" | "‚" | "»") => open = Some(t),
+            (Some(o), c)
+                if (o == "„" && matches!(c, "“" | "\""))
+                    || (o == "«" && c == "»")
+                    || (o == "»" && c == "«")
+                    || (o == "“" && c == "”")
+                    || (o == "\"" && c == "\"")
+                    || (o == "‚" && c == "‘") =>
+            {
+                open = None
+            }
+            (Some(_), _) => infos[i].quoted = true,
+            _ => {}
+        }
     }
     // Greedy longest match of place names, left to right.
     let mut i = 0;
@@ -268,6 +324,8 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
             Some(&infos[j as usize])
         }
     };
+    let slen = [sent_len_bucket(n)];
+    let last_punct = [infos.last().is_some_and(|t| t.case == b'P') as u8];
     for i in 0..n {
         offsets.push(out.len());
         let t = &infos[i];
@@ -363,6 +421,31 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
         if info(ii - 1).is_some_and(|p| p.org_suffix) {
             e.f(38, &[&case]);
         }
+        // Runs of capitalised words, quotation, sentence style.
+        if t.cap_run > 0 {
+            e.f(39, &[&[t.cap_run, t.cap_pos], &init]);
+            e.f(40, &[&[t.cap_run, t.cap_pos], &zc]);
+        }
+        if t.quoted {
+            e.f(41, &[&case]);
+        }
+        e.f(42, &[&slen, &last_punct, &case, &init]);
+        e.f(43, &[word(ii - 2).as_bytes(), word(ii - 1).as_bytes()]);
+        e.f(44, &[word(ii + 1).as_bytes(), word(ii + 2).as_bytes()]);
+        if let Some(p) = info(ii - 1)
+            && let Some(s) = suffix(&p.lower, 3)
+        {
+            e.f(45, &[s.as_bytes(), &case]);
+        }
     }
     offsets.push(out.len());
+}
+
+fn sent_len_bucket(n: usize) -> u8 {
+    match n {
+        0..=3 => b'0' + n as u8,
+        4..=6 => b'4',
+        7..=12 => b'7',
+        _ => b'X',
+    }
 }

@@ -123,7 +123,10 @@ impl Tagger {
         };
         let r = CACHE[slot].get_or_init(|| {
             let bytes = embedded(ml).ok_or_else(|| format!("no embedded model for {ml}"))?;
-            Tagger::from_bytes(bytes).map_err(|e| e.to_string())
+            Tagger::from_bytes(bytes).map_err(|e| match e {
+                NerError::Model(m) => format!("embedded {ml} model: {m}"),
+                other => other.to_string(),
+            })
         });
         r.clone().map_err(NerError::Model)
     }
