@@ -49,6 +49,19 @@ enum Command {
     Tag(cmd::ner::TagArgs),
     /// Score article pairs (JSONL on stdin) for "same event?", in [0, 1].
     Similarity(cmd::similarity::SimilarityArgs),
+    /// List event clusters (stories).
+    Stories(cmd::stories::StoriesArgs),
+    /// List storylines (event clusters that belong together over weeks).
+    Storylines(cmd::stories::StorylinesArgs),
+    /// Show one story: members, timeline, entities, and with --why what tied each article in.
+    Story(cmd::stories::StoryArgs),
+    /// Re-cluster every stored article into stories and storylines.
+    Recluster(cmd::stories::ReclusterArgs),
+    /// Run a benchmark; prints JSON.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Train a model.
     Train {
         #[command(subcommand)]
@@ -59,6 +72,12 @@ enum Command {
         #[command(subcommand)]
         what: EvalCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Streaming story clustering on 200,000 recombined articles: BCubed, articles/s, memory.
+    Stories(cmd::stories::BenchArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -107,6 +126,13 @@ fn main() {
         Command::Reanalyze(a) => cmd::analyze::reanalyze(&ctx, a),
         Command::Tag(a) => cmd::ner::tag(a),
         Command::Similarity(a) => cmd::similarity::similarity(a),
+        Command::Stories(a) => cmd::stories::stories(&ctx, a),
+        Command::Storylines(a) => cmd::stories::storylines(&ctx, a),
+        Command::Story(a) => cmd::stories::story(&ctx, a),
+        Command::Recluster(a) => cmd::stories::recluster(&ctx, a),
+        Command::Bench {
+            what: BenchCommand::Stories(a),
+        } => cmd::stories::bench(a),
         Command::Train {
             what: TrainCommand::Ner(a),
         } => cmd::ner::train(a),

@@ -38,6 +38,9 @@ pub struct ClusterConfig {
     pub centroid_keys: usize,
     /// Keys of a cluster entered in the inverted index.
     pub index_keys: usize,
+    /// Clusters with at most this many members are scored against each
+    /// member (single link) instead of their centroid.
+    pub small_cluster: usize,
     /// Keys whose posting list is longer than this retrieve nothing
     /// (they are too common to tell clusters apart).
     pub max_postings: usize,
@@ -60,8 +63,9 @@ impl Default for ClusterConfig {
             centroid_keys: 128,
             index_keys: 48,
             max_postings: 64,
+            small_cluster: 3,
             storyline_threshold: 0.25,
-            storyline_window_days: 120,
+            storyline_window_days: 180,
             df_cap: 4_000_000,
         }
     }
@@ -315,6 +319,9 @@ struct Live {
     entities: BTreeMap<String, u32>,
     centroid: Centroid,
     cached: Option<Weighted>,
+    /// Members' weighted profiles while the cluster is small (single-link
+    /// scoring; a small cluster's centroid is biased towards its topic).
+    small: Vec<Weighted>,
     indexed: Vec<u64>,
     merged: Vec<u64>,
 }
@@ -355,6 +362,7 @@ pub struct Clusterer {
     storylines: BTreeMap<u64, LiveStoryline>,
     storyline_index: KeyMap<Vec<u64>>,
     next_storyline: u64,
+    primed: bool,
 }
 
 /// Why an article joined the cluster it joined.
@@ -385,7 +393,18 @@ impl Clusterer {
             storylines: BTreeMap::new(),
             storyline_index: KeyMap::default(),
             next_storyline: 1,
+            primed: false,
         }
+    }
+
+    /// Count documents in the IDF table before clustering (e.g. the whole
+    /// store when re-clustering), so early articles are weighted as well as
+    /// late ones.
+    pub fn prime_df<'a>(&mut self, profiles: impl IntoIterator<Item = &'a Profile>) {
+        for p in profiles {
+            self.df.add(p);
+        }
+        self.primed = true;
     }
 
     /// Number of live clusters.
@@ -409,7 +428,9 @@ impl Clusterer {
             self.now = day;
             self.expire();
         }
-        self.df.add(&a.profile);
+        if !self.primed {
+            self.df.add(&a.profile);
+        }
         if self.df.len() > self.cfg.df_cap {
             self.df.prune(3);
         }
@@ -431,8 +452,8 @@ impl Clusterer {
         cands.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         cands.truncate(self.cfg.max_candidates);
         let mut scored: Vec<(u64, f64)> = Vec::with_capacity(cands.len());
-        let wa = Weighted::new(&a.profile, &self.df).truncated(self.cfg.centroid_keys);
-        let wa = &wa;
+        let full = Weighted::new(&a.profile, &self.df);
+        let wa = &full.clone().truncated(self.cfg.centroid_keys);
         for (cid, _) in &cands {
             let k = self.cfg.centroid_keys;
             let Some(c) = self.live.get_mut(cid) else {
@@ -441,10 +462,17 @@ impl Clusterer {
             if c.cached.is_none() {
                 c.cached = Some(c.centroid.weighted(&c.main_lang(), k));
             }
-            let Some(cp) = c.cached.as_ref() else {
-                continue;
+            let s = if c.small.is_empty() {
+                let Some(cp) = c.cached.as_ref() else {
+                    continue;
+                };
+                self.model.score(&features_weighted(wa, cp))
+            } else {
+                c.small
+                    .iter()
+                    .map(|m| self.model.score(&features_weighted(&full, m)))
+                    .fold(0.0, f64::max)
             };
-            let s = self.model.score(&features_weighted(wa, cp));
             scored.push((*cid, s));
         }
         scored.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -469,6 +497,7 @@ impl Clusterer {
                         entities: BTreeMap::new(),
                         centroid: Centroid::default(),
                         cached: None,
+                        small: Vec::new(),
                         indexed: Vec::new(),
                         merged: Vec::new(),
                     },
@@ -476,7 +505,7 @@ impl Clusterer {
                 (id, 1.0)
             }
         };
-        self.join(cid, a, wa, score, day);
+        self.join(cid, a, wa, &full, score, day);
         // merge the runner-up if it is close to the article and to the winner
         let mut merged = None;
         if best.is_some()
@@ -527,7 +556,15 @@ impl Clusterer {
         keys.into_iter().map(|x| x.0).collect()
     }
 
-    fn join(&mut self, cid: u64, a: &ArticleFeatures, wa: &Weighted, score: f64, day: i64) {
+    fn join(
+        &mut self,
+        cid: u64,
+        a: &ArticleFeatures,
+        wa: &Weighted,
+        full: &Weighted,
+        score: f64,
+        day: i64,
+    ) {
         let k = self.cfg.centroid_keys;
         let idx_k = self.cfg.index_keys;
         let new_keys = self.index_key_set(&a.profile, idx_k);
@@ -535,6 +572,11 @@ impl Clusterer {
             return;
         };
         c.members.push((a.id, score));
+        if c.members.len() <= self.cfg.small_cluster {
+            c.small.push(full.clone());
+        } else {
+            c.small.clear();
+        }
         c.last_day = c.last_day.max(day);
         if c.first_day.is_none() {
             c.first_day = a.day;
@@ -612,6 +654,11 @@ impl Clusterer {
             *c.entities.entry(l).or_insert(0) += n;
         }
         c.centroid.absorb(f.centroid);
+        if c.members.len() <= self.cfg.small_cluster {
+            c.small.extend(f.small);
+        } else {
+            c.small.clear();
+        }
         c.centroid.compact(self.cfg.centroid_keys);
         c.cached = None;
         c.merged.push(from);

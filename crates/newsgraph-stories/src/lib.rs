@@ -13,11 +13,13 @@ pub mod cluster;
 pub mod profile;
 pub mod semeval;
 pub mod similarity;
+pub mod story;
 pub mod text;
 
 pub use cluster::{ArticleFeatures, Assignment, ClusterConfig, ClusterOut, Clusterer};
 pub use profile::{DocFreq, Profile};
 pub use similarity::{FEATURE_NAMES, SimilarityModel, features, pearson};
+pub use story::{BuiltStory, TimelineEntry, WhyMember, recluster};
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]

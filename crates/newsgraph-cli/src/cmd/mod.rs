@@ -4,4 +4,5 @@ pub mod events;
 pub mod ingest;
 pub mod ner;
 pub mod similarity;
+pub mod stories;
 pub mod time;

@@ -1,0 +1,312 @@
+//! `stories`, `storylines`, `story`, `recluster`: event clusters and
+//! storylines of the store, and re-clustering the whole store.
+
+use crate::Ctx;
+use anyhow::{Context, Result};
+use clap::Args;
+use newsgraph_model::{Analysis, Article, Story};
+use newsgraph_store::{ArticleFilter, ArticleOrder, StoryFilter, StoryRecord, StorylineRecord};
+use newsgraph_stories::{BuiltStory, ClusterConfig, SimilarityModel, recluster as run_recluster};
+
+/// List event clusters.
+#[derive(Args, Debug)]
+pub struct StoriesArgs {
+    /// Only stories of this storyline.
+    #[arg(long)]
+    pub storyline: Option<i64>,
+    /// Only stories containing this article.
+    #[arg(long)]
+    pub article: Option<i64>,
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Print JSON (an array of Story objects).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// List storylines.
+#[derive(Args, Debug)]
+pub struct StorylinesArgs {
+    /// Print JSON (an array of Storyline objects).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Show one story: members, timeline, entities.
+#[derive(Args, Debug)]
+pub struct StoryArgs {
+    pub id: i64,
+    /// Also show, for each article, what tied it in.
+    #[arg(long)]
+    pub why: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Re-cluster every stored article into stories and storylines.
+#[derive(Args, Debug)]
+pub struct ReclusterArgs {
+    /// Minimal similarity score to join a cluster (default from the engine).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Days without a new article after which a cluster is closed.
+    #[arg(long)]
+    pub window_days: Option<i64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn open(ctx: &Ctx) -> Result<Box<dyn newsgraph_store::Store>> {
+    newsgraph_store::open(&ctx.db).with_context(|| format!("opening store {}", ctx.db))
+}
+
+fn story_line(s: &Story) -> String {
+    format!(
+        "{:>5}  {:<10} {:<10} {:>3} art  [{}]  sl={}  {}",
+        s.id,
+        s.start.as_deref().unwrap_or("-"),
+        s.end.as_deref().unwrap_or("-"),
+        s.article_ids.len(),
+        s.languages.join(","),
+        s.storyline_id.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+        s.title.chars().take(80).collect::<String>()
+    )
+}
+
+/// `newsgraph stories`.
+pub fn stories(ctx: &Ctx, a: StoriesArgs) -> Result<i32> {
+    let store = open(ctx)?;
+    let recs = store.list_stories(&StoryFilter {
+        article_id: a.article,
+        storyline_id: a.storyline,
+        limit: a.limit,
+        offset: 0,
+    })?;
+    if a.json {
+        let v: Vec<&Story> = recs.iter().map(|r| &r.story).collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        if recs.is_empty() {
+            eprintln!("no stories (run `newsgraph recluster` after ingest)");
+        }
+        for r in &recs {
+            println!("{}", story_line(&r.story));
+        }
+    }
+    Ok(0)
+}
+
+/// `newsgraph storylines`.
+pub fn storylines(ctx: &Ctx, a: StorylinesArgs) -> Result<i32> {
+    let store = open(ctx)?;
+    let recs = store.list_storylines()?;
+    if a.json {
+        let v: Vec<_> = recs.iter().map(|r| &r.storyline).collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for r in &recs {
+            let s = &r.storyline;
+            let ents: Vec<&str> = s.top_entities.iter().take(5).map(|e| e.canonical.as_str()).collect();
+            println!(
+                "{:>5}  {:<10} {:<10} stories {:?}  {}  [{}]",
+                s.id,
+                s.start.as_deref().unwrap_or("-"),
+                s.end.as_deref().unwrap_or("-"),
+                s.story_ids,
+                s.title.chars().take(70).collect::<String>(),
+                ents.join(", ")
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// `newsgraph story ID`.
+pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
+    let store = open(ctx)?;
+    let Some(rec) = store.get_story(a.id)? else {
+        eprintln!("newsgraph story: no story {}", a.id);
+        return Ok(1);
+    };
+    let mut members = Vec::new();
+    for id in &rec.story.article_ids {
+        if let Some(art) = store.get_article(*id)? {
+            members.push(serde_json::json!({
+                "id": art.id,
+                "title": art.title,
+                "lang": art.lang,
+                "source": art.source,
+                "published": art.published,
+            }));
+        }
+    }
+    let timeline = rec.extra.get("timeline").cloned().unwrap_or(serde_json::json!([]));
+    let why = rec.extra.get("why").cloned().unwrap_or(serde_json::json!([]));
+    if a.json {
+        let mut out = serde_json::json!({
+            "story": rec.story,
+            "members": members,
+            "timeline": timeline,
+            "entities": rec.story.top_entities,
+        });
+        if a.why {
+            out["why"] = why;
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(0);
+    }
+    println!("{}", story_line(&rec.story));
+    println!("\nmembers:");
+    for m in &members {
+        println!(
+            "  {:>5}  {:<3} {:<10} {:<20} {}",
+            m["id"],
+            m["lang"].as_str().unwrap_or(""),
+            m["published"].as_str().unwrap_or("-"),
+            m["source"].as_str().unwrap_or("-"),
+            m["title"].as_str().unwrap_or("")
+        );
+    }
+    println!("\nentities:");
+    for e in &rec.story.top_entities {
+        println!("  {:<40} {:<4} {}", e.canonical, e.typ.as_str(), e.count);
+    }
+    println!("\ntimeline:");
+    for t in timeline.as_array().into_iter().flatten() {
+        println!(
+            "  {:<10} {:?} {}",
+            t["date"].as_str().unwrap_or(""),
+            t["article_ids"].as_array().map(|v| v.len()).unwrap_or(0),
+            t["text"].as_str().unwrap_or("").chars().take(160).collect::<String>()
+        );
+    }
+    if a.why {
+        println!("\nwhy:");
+        for w in why.as_array().into_iter().flatten() {
+            println!(
+                "  article {}: joined at {:.3}; closest {}; entities {}; dates {}; names/numbers {}",
+                w["article_id"],
+                w["join_score"].as_f64().unwrap_or(0.0),
+                w["closest"],
+                w["shared_entities"],
+                w["shared_dates"],
+                w["shared_terms"]
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// Store records of built stories and storylines.
+pub fn records(
+    built: &[BuiltStory],
+    storylines: &[newsgraph_model::Storyline],
+) -> (Vec<StorylineRecord>, Vec<StoryRecord>) {
+    let sl = storylines
+        .iter()
+        .map(|s| StorylineRecord {
+            storyline: s.clone(),
+            extra: serde_json::Value::Null,
+        })
+        .collect();
+    let st = built
+        .iter()
+        .map(|b| StoryRecord {
+            story: b.story.clone(),
+            extra: serde_json::json!({"why": b.why, "timeline": b.timeline}),
+        })
+        .collect();
+    (sl, st)
+}
+
+/// Every stored article with its analysis (if any), in id order.
+pub fn load_all(store: &dyn newsgraph_store::Store) -> Result<Vec<(Article, Option<Analysis>)>> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_articles(&ArticleFilter {
+            after_id: after,
+            limit: Some(1000),
+            order: ArticleOrder::Id,
+            ..Default::default()
+        })?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        for art in page {
+            let an = store.get_analysis(art.id)?.map(|s| s.analysis);
+            out.push((art, an));
+        }
+    }
+    Ok(out)
+}
+
+/// `newsgraph recluster`.
+pub fn recluster(ctx: &Ctx, a: ReclusterArgs) -> Result<i32> {
+    let store = open(ctx)?;
+    let items = load_all(store.as_ref())?;
+    let mut cfg = ClusterConfig::default();
+    if let Some(t) = a.threshold {
+        cfg.join_threshold = t;
+    }
+    if let Some(w) = a.window_days {
+        cfg.window_days = w;
+    }
+    let analysed = items.iter().filter(|x| x.1.is_some()).count();
+    let (built, storylines) = run_recluster(&items, cfg, SimilarityModel::embedded()?);
+    let (sl, st) = records(&built, &storylines);
+    store.replace_stories(&sl, &st)?;
+    let summary = serde_json::json!({
+        "articles": items.len(),
+        "analysed": analysed,
+        "stories": st.len(),
+        "storylines": sl.len(),
+        "multi_article_stories": built.iter().filter(|b| b.story.article_ids.len() > 1).count(),
+    });
+    if a.json {
+        println!("{summary}");
+    } else {
+        println!(
+            "re-clustered {} articles ({} analysed): {} stories ({} with several articles), {} storylines",
+            items.len(),
+            analysed,
+            st.len(),
+            summary["multi_article_stories"],
+            sl.len()
+        );
+    }
+    Ok(0)
+}
+
+/// Benchmark the clusterer on a synthetic stream recombined from real texts.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// SemEval-2022 Task 8 CSV whose texts are recombined into events.
+    #[arg(long, default_value = "../shared/data/similarity/semeval2022-task8-sample-a.csv")]
+    pub data: std::path::PathBuf,
+    /// Articles to feed.
+    #[arg(long, default_value_t = 200_000)]
+    pub articles: usize,
+    /// Articles per day.
+    #[arg(long, default_value_t = 1000)]
+    pub per_day: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+/// `newsgraph bench stories`: prints a JSON report (BCubed P/R/F1,
+/// articles per second, engine memory).
+pub fn bench(a: BenchArgs) -> Result<i32> {
+    let (pairs, _) = newsgraph_stories::semeval::read_pairs(&a.data)?;
+    anyhow::ensure!(!pairs.is_empty(), "{}: no pairs", a.data.display());
+    let r = newsgraph_stories::bench::run(
+        &pairs,
+        a.articles,
+        a.per_day,
+        ClusterConfig::default(),
+        SimilarityModel::embedded()?,
+        a.seed,
+    );
+    println!("{}", serde_json::to_string_pretty(&r)?);
+    Ok(0)
+}
