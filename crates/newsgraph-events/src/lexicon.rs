@@ -554,3 +554,22 @@ fn base_lang(lang: &str) -> &'static str {
         _ => "en",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_file_parses() {
+        for l in newsgraph_lang::languages() {
+            if l == "xx" {
+                continue;
+            }
+            let lx = Lexicon::load(l).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!lx.triggers.is_empty(), "{l}: no triggers");
+            assert!(!lx.speech_verbs.is_empty(), "{l}: no speech verbs");
+        }
+        assert_eq!(cameo().root("CONSULT", Some("visit")), "04");
+        assert_eq!(cameo().root("FIGHT", Some("heavy-weapons")), "19");
+    }
+}
