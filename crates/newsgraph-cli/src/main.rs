@@ -62,6 +62,10 @@ enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Full-text search over the stored articles (tantivy index next to the store).
+    Search(cmd::search::SearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex(cmd::search::ReindexArgs),
     /// Train a model.
     Train {
         #[command(subcommand)]
@@ -133,6 +137,8 @@ fn main() {
         Command::Bench {
             what: BenchCommand::Stories(a),
         } => cmd::stories::bench(a),
+        Command::Search(a) => cmd::search::search(&ctx, a),
+        Command::Reindex(a) => cmd::search::reindex(&ctx, a),
         Command::Train {
             what: TrainCommand::Ner(a),
         } => cmd::ner::train(a),

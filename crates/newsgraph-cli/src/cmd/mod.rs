@@ -3,6 +3,7 @@ pub mod analyze;
 pub mod events;
 pub mod ingest;
 pub mod ner;
+pub mod search;
 pub mod similarity;
 pub mod stories;
 pub mod time;

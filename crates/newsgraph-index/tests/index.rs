@@ -1,0 +1,419 @@
+//! Behaviour of the search index: analysers, phrases, filters, facets,
+//! sorting, snippets, persistence and consistency with the store.
+
+use newsgraph_index::{
+    AnalyzerConfig, IndexDoc, IndexedEntity, SearchIndex, SearchRequest, SortOrder,
+};
+use newsgraph_model::{Analysis, EntityType, Mention, NewArticle};
+use newsgraph_store::{Batch, NearDupPolicy, PreparedArticle, Store, StoryRecord};
+use std::sync::Arc;
+
+fn ent(id: &str, canonical: &str) -> IndexedEntity {
+    IndexedEntity {
+        id: id.into(),
+        canonical: canonical.into(),
+    }
+}
+
+fn corpus() -> Vec<IndexDoc> {
+    vec![
+        IndexDoc {
+            id: 1,
+            title: "Kim Jong-un empfängt russischen Außenminister".into(),
+            text: "Der nordkoreanische Machthaber hat Lawrow in Pjöngjang empfangen. \
+                   Bei dem Besuch ging es um Raketen und Munition."
+                .into(),
+            lang: "de".into(),
+            source: Some("Tagesschau".into()),
+            published: Some("2024-01-16".into()),
+            story_id: Some(7),
+            entities: vec![
+                ent("per:kim-jong-un", "Kim Jong-un"),
+                ent("loc:pyongyang", "Pyongyang"),
+            ],
+        },
+        IndexDoc {
+            id: 2,
+            title: "Lavrov på besøk i Nord-Korea".into(),
+            text: "Russlands utenriksminister er på besøket i Pyongyang. Rakettene ble vist fram."
+                .into(),
+            lang: "nb".into(),
+            source: Some("NRK".into()),
+            published: Some("2024-01-17T08:30:00+01:00".into()),
+            story_id: Some(7),
+            entities: vec![
+                ent("per:kim-jong-un", "Kim Jong-un"),
+                ent("loc:pyongyang", "Pyongyang"),
+            ],
+        },
+        IndexDoc {
+            id: 3,
+            title: "Bundestag beschließt Haushalt".into(),
+            text: "Der Bundestag hat den Haushalt für das kommende Jahr beschlossen. \
+                   Die Opposition kritisierte die Ausgaben."
+                .into(),
+            lang: "de".into(),
+            source: Some("Spiegel".into()),
+            published: Some("2024-02-01".into()),
+            story_id: None,
+            entities: vec![ent("org:bundestag", "Bundestag")],
+        },
+        IndexDoc {
+            id: 4,
+            title: "Weather in <Oslo>".into(),
+            text: "It was snowing heavily in Oslo on Tuesday; the snow closed roads.".into(),
+            lang: "en".into(),
+            source: None,
+            published: None,
+            story_id: None,
+            entities: vec![],
+        },
+    ]
+}
+
+fn config() -> AnalyzerConfig {
+    AnalyzerConfig::from_pairs([
+        ("de", "german"),
+        ("nb", "norwegian"),
+        ("nn", "norwegian"),
+        ("en", "english"),
+    ])
+}
+
+fn index() -> SearchIndex {
+    let idx = SearchIndex::in_memory(config()).unwrap();
+    idx.upsert(&corpus(), Some("s1")).unwrap();
+    idx
+}
+
+fn ids(idx: &SearchIndex, req: SearchRequest) -> Vec<i64> {
+    let mut v: Vec<i64> = idx
+        .search(&req)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.article_id)
+        .collect();
+    v.sort();
+    v
+}
+
+fn q(text: &str) -> SearchRequest {
+    SearchRequest {
+        query: text.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn german_and_norwegian_inflections_match() {
+    let idx = index();
+    // "Besuch" (de) matches "Besuch"; "besøk" (nb) matches "besøket".
+    assert_eq!(ids(&idx, q("Besuches")), vec![1]);
+    assert_eq!(ids(&idx, q("besøk")), vec![2]);
+    // Plural/definite forms reduce to the same stem.
+    assert_eq!(ids(&idx, q("Rakete")), vec![1]);
+    assert_eq!(ids(&idx, q("raketter")), vec![2]);
+    // English stemming.
+    assert_eq!(ids(&idx, q("snows")), vec![4]);
+    // Without diacritics.
+    assert_eq!(ids(&idx, q("Pjongjang")), vec![1]);
+}
+
+#[test]
+fn all_words_must_match_and_phrases_keep_order() {
+    let idx = index();
+    assert_eq!(ids(&idx, q("Bundestag Haushalt")), vec![3]);
+    assert_eq!(ids(&idx, q("Bundestag Raketen")), Vec::<i64>::new());
+    assert_eq!(ids(&idx, q("\"den Haushalt\"")), vec![3]);
+    assert_eq!(ids(&idx, q("\"Haushalt den\"")), Vec::<i64>::new());
+    assert_eq!(ids(&idx, q("Bundestag OR Lavrov")), vec![2, 3]);
+    assert_eq!(ids(&idx, q("Haushalt -Opposition")), Vec::<i64>::new());
+}
+
+#[test]
+fn entity_names_are_searchable() {
+    let idx = index();
+    // "Pyongyang" is written in article 2's text, and is an entity of article 1.
+    assert_eq!(ids(&idx, q("Pyongyang")), vec![1, 2]);
+}
+
+#[test]
+fn filters_restrict_matches() {
+    let idx = index();
+    let all = |f: fn(&mut SearchRequest)| {
+        let mut r = q("");
+        f(&mut r);
+        ids(&idx, r)
+    };
+    assert_eq!(all(|r| r.lang = Some("de".into())), vec![1, 3]);
+    assert_eq!(all(|r| r.lang = Some("NB".into())), vec![2]);
+    assert_eq!(all(|r| r.source = Some("nrk".into())), vec![2]);
+    assert_eq!(
+        all(|r| r.entities = vec!["per:kim-jong-un".into()]),
+        vec![1, 2]
+    );
+    assert_eq!(
+        all(|r| r.entities = vec!["per:kim-jong-un".into(), "org:bundestag".into()]),
+        Vec::<i64>::new()
+    );
+    assert_eq!(all(|r| r.story = Some(7)), vec![1, 2]);
+    assert_eq!(all(|r| r.story = Some(8)), Vec::<i64>::new());
+    assert_eq!(all(|r| r.from = Some("2024-01-17".into())), vec![2, 3]);
+    // `to` includes the whole day; 08:30+01:00 is 07:30 UTC on the 17th.
+    assert_eq!(all(|r| r.to = Some("2024-01-17".into())), vec![1, 2]);
+    assert_eq!(
+        all(|r| {
+            r.from = Some("2024-01".into());
+            r.to = Some("2024-01".into())
+        }),
+        vec![1, 2]
+    );
+    // Text plus filter.
+    let mut r = q("Pyongyang");
+    r.lang = Some("de".into());
+    assert_eq!(ids(&idx, r), vec![1]);
+}
+
+#[test]
+fn bad_dates_are_rejected() {
+    let idx = index();
+    let mut r = q("");
+    r.from = Some("last week".into());
+    assert!(idx.search(&r).is_err());
+    let mut r = q("");
+    r.from = Some("2024-03-01".into());
+    r.to = Some("2024-01-01".into());
+    assert!(idx.search(&r).is_err());
+    let mut r = q("");
+    r.limit = 100_000;
+    assert!(idx.search(&r).is_err());
+}
+
+#[test]
+fn facets_count_all_matches() {
+    let idx = index();
+    let mut r = q("");
+    r.limit = 1;
+    let res = idx.search(&r).unwrap();
+    assert_eq!(res.total, 4);
+    assert_eq!(res.hits.len(), 1);
+    let lang: Vec<(&str, u64)> = res
+        .facets
+        .lang
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(lang, vec![("de", 2), ("en", 1), ("nb", 1)]);
+    let src: Vec<(&str, u64)> = res
+        .facets
+        .source
+        .iter()
+        .map(|f| (f.value.as_str(), f.count))
+        .collect();
+    assert_eq!(src, vec![("NRK", 1), ("Spiegel", 1), ("Tagesschau", 1)]);
+    let top = &res.facets.entity[0];
+    assert_eq!(top.id, "loc:pyongyang");
+    assert_eq!(top.count, 2);
+    assert_eq!(top.canonical, "Pyongyang");
+}
+
+#[test]
+fn sorting_by_date_and_paging() {
+    let idx = index();
+    let mut r = q("");
+    r.sort = SortOrder::Newest;
+    let res = idx.search(&r).unwrap();
+    let order: Vec<i64> = res.hits.iter().map(|h| h.article_id).collect();
+    assert_eq!(&order[..3], &[3, 2, 1]);
+    r.sort = SortOrder::Oldest;
+    r.limit = 2;
+    r.offset = 1;
+    let res = idx.search(&r).unwrap();
+    let order: Vec<i64> = res.hits.iter().map(|h| h.article_id).collect();
+    assert_eq!(order, vec![2, 3]);
+    assert_eq!(res.total, 4);
+}
+
+#[test]
+fn hits_carry_metadata_and_highlighted_snippets() {
+    let idx = index();
+    let res = idx.search(&q("Munition")).unwrap();
+    assert_eq!(res.hits.len(), 1);
+    let h = &res.hits[0];
+    assert_eq!(h.title, "Kim Jong-un empfängt russischen Außenminister");
+    assert_eq!(h.lang, "de");
+    assert_eq!(h.source.as_deref(), Some("Tagesschau"));
+    assert_eq!(h.published.as_deref(), Some("2024-01-16"));
+    assert_eq!(h.story_id, Some(7));
+    assert_eq!(h.entities.len(), 2);
+    assert!(h.score > 0.0);
+    let [s, e] = h.snippet.highlights[0];
+    assert_eq!(&h.snippet.text[s..e], "Munition");
+}
+
+#[test]
+fn upsert_replaces_and_delete_removes() {
+    let idx = index();
+    let mut d = corpus().remove(2);
+    d.title = "Bundesrat stoppt Gesetz".into();
+    d.text = "Der Bundesrat hat das Gesetz gestoppt.".into();
+    idx.upsert(&[d], Some("s2")).unwrap();
+    assert_eq!(ids(&idx, q("Haushalt")), Vec::<i64>::new());
+    assert_eq!(ids(&idx, q("Bundesrat")), vec![3]);
+    assert_eq!(idx.num_docs(), 4);
+    assert_eq!(idx.stamp().as_deref(), Some("s2"));
+    idx.delete(&[3], Some("s3")).unwrap();
+    assert_eq!(ids(&idx, q("Bundesrat")), Vec::<i64>::new());
+    assert_eq!(idx.num_docs(), 3);
+}
+
+#[test]
+fn hostile_queries_do_not_fail() {
+    let idx = index();
+    for s in [
+        "\"unclosed",
+        "((",
+        "title_german:",
+        "*",
+        "AND OR NOT",
+        "\u{0}\u{ffff}",
+        "a:b:c",
+    ] {
+        let res = idx.search(&q(s));
+        assert!(res.is_ok(), "{s:?}: {res:?}");
+    }
+}
+
+#[test]
+fn index_persists_and_is_recreated_on_schema_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.db.index");
+    {
+        let idx = SearchIndex::open_with(&path, config()).unwrap();
+        idx.upsert(&corpus(), Some("stamp-a")).unwrap();
+    }
+    {
+        let idx = SearchIndex::open_with(&path, config()).unwrap();
+        assert_eq!(idx.stamp().as_deref(), Some("stamp-a"));
+        assert_eq!(idx.num_docs(), 4);
+        assert_eq!(ids(&idx, q("Besuch")), vec![1]);
+    }
+    // A different analyser set: the old index is dropped, not misread.
+    let other = AnalyzerConfig::from_pairs([("de", "german")]);
+    let idx = SearchIndex::open_with(&path, other).unwrap();
+    assert_eq!(idx.stamp(), None);
+    assert_eq!(idx.num_docs(), 0);
+}
+
+fn prepared(n: usize, title: &str, text: &str, lang: &str) -> PreparedArticle {
+    PreparedArticle {
+        article: NewArticle {
+            title: title.into(),
+            text: text.into(),
+            raw_text: text.into(),
+            lang: lang.into(),
+            lang_confidence: 1.0,
+            published: Some(format!("2024-01-{:02}", 10 + n)),
+            source: Some(format!("Source {n}")),
+            format: "json".into(),
+            ..Default::default()
+        },
+        content_hash: format!("hash-{n}"),
+        minhash: vec![n as u32; 8],
+        bands: vec![n as u64],
+    }
+}
+
+#[test]
+fn reindex_and_incremental_updates_follow_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let store: Arc<dyn Store> = Arc::from(newsgraph_store::open(db.to_str().unwrap()).unwrap());
+    let batch = [
+        prepared(
+            1,
+            "Gipfel in Berlin",
+            "Die Kanzlerin traf den Präsidenten.",
+            "de",
+        ),
+        prepared(2, "Møte i Oslo", "Statsministeren møtte presidenten.", "nb"),
+    ];
+    let out = store
+        .insert_batch(
+            &Batch {
+                articles: &batch,
+                ..Default::default()
+            },
+            &NearDupPolicy::default(),
+        )
+        .unwrap();
+    assert_eq!(out.len(), 2);
+    let idx = SearchIndex::open_with(&newsgraph_index::index_dir_for(&db), config()).unwrap();
+    // New index: stale, so ensure_fresh rebuilds it.
+    let s = newsgraph_index::ensure_fresh(store.as_ref(), &idx)
+        .unwrap()
+        .expect("rebuilt");
+    assert_eq!(s.articles, 2);
+    assert_eq!(ids(&idx, q("Präsident")), vec![1]);
+    // Fresh now: nothing to do.
+    assert!(
+        newsgraph_index::ensure_fresh(store.as_ref(), &idx)
+            .unwrap()
+            .is_none()
+    );
+
+    // Analysis and story arrive: the index picks up entities and story.
+    let text = "Statsministeren møtte presidenten.";
+    let start = text.find("presidenten").unwrap();
+    let analysis = Analysis {
+        lang: "nb".into(),
+        mentions: vec![Mention {
+            start,
+            end: start + "presidenten".len(),
+            text: "presidenten".into(),
+            typ: EntityType::PER,
+            entity_id: "per:the-president".into(),
+            canonical: "The President".into(),
+            sentence: 0,
+        }],
+        ..Default::default()
+    };
+    store.put_analyses(&[(2, analysis)], "test-1").unwrap();
+    let story = newsgraph_model::Story {
+        id: 42,
+        title: "Meetings".into(),
+        article_ids: vec![1, 2],
+        languages: vec!["de".into(), "nb".into()],
+        sources: vec![],
+        start: None,
+        end: None,
+        storyline_id: None,
+        top_entities: vec![],
+    };
+    store
+        .replace_stories(
+            &[],
+            &[StoryRecord {
+                story,
+                extra: serde_json::Value::Null,
+            }],
+        )
+        .unwrap();
+    newsgraph_index::index_articles(store.as_ref(), &idx, &[2]).unwrap();
+    let mut r = q("");
+    r.entities = vec!["per:the-president".into()];
+    assert_eq!(ids(&idx, r), vec![2]);
+    let mut r = q("");
+    r.story = Some(42);
+    assert_eq!(
+        ids(&idx, r),
+        vec![2],
+        "only article 2 was re-indexed so far"
+    );
+    // A full rebuild brings article 1's story in too.
+    newsgraph_index::reindex(store.as_ref(), &idx).unwrap();
+    let mut r = q("");
+    r.story = Some(42);
+    assert_eq!(ids(&idx, r), vec![1, 2]);
+}
