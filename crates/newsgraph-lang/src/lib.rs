@@ -53,6 +53,6 @@ pub fn lines_with_common(lang: &str, name: &str) -> impl Iterator<Item = &'stati
 }
 
 /// The text of a span, convenience for callers holding offsets.
-pub fn span_text<'a>(text: &'a str, span: Span) -> &'a str {
+pub fn span_text(text: &str, span: Span) -> &str {
     span.slice(text)
 }
