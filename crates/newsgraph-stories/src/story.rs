@@ -272,6 +272,14 @@ fn build(
     (stories, storylines)
 }
 
+/// A member's id, entity ids, calendar dates and name/number strings.
+type MemberSets = (
+    ArticleId,
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+);
+
 fn explain(
     c: &ClusterOut,
     arts: &[&(Article, Option<Analysis>)],
@@ -281,12 +289,7 @@ fn explain(
     ent_names: &HashMap<String, (String, EntityType)>,
 ) -> Vec<WhyMember> {
     let join: HashMap<ArticleId, f64> = c.members.iter().copied().collect();
-    let per: Vec<(
-        ArticleId,
-        BTreeSet<String>,
-        BTreeSet<String>,
-        BTreeSet<String>,
-    )> = arts
+    let per: Vec<MemberSets> = arts
         .iter()
         .map(|(a, an)| {
             let ents: BTreeSet<String> = an
@@ -307,16 +310,7 @@ fn explain(
             )
         })
         .collect();
-    let shared = |i: usize,
-                  pick: fn(
-        &(
-            ArticleId,
-            BTreeSet<String>,
-            BTreeSet<String>,
-            BTreeSet<String>,
-        ),
-    ) -> &BTreeSet<String>|
-     -> Vec<String> {
+    let shared = |i: usize, pick: fn(&MemberSets) -> &BTreeSet<String>| -> Vec<String> {
         pick(&per[i])
             .iter()
             .filter(|x| {

@@ -68,7 +68,9 @@ fn story_line(s: &Story) -> String {
         s.end.as_deref().unwrap_or("-"),
         s.article_ids.len(),
         s.languages.join(","),
-        s.storyline_id.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+        s.storyline_id
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| "-".into()),
         s.title.chars().take(80).collect::<String>()
     )
 }
@@ -106,7 +108,12 @@ pub fn storylines(ctx: &Ctx, a: StorylinesArgs) -> Result<i32> {
     } else {
         for r in &recs {
             let s = &r.storyline;
-            let ents: Vec<&str> = s.top_entities.iter().take(5).map(|e| e.canonical.as_str()).collect();
+            let ents: Vec<&str> = s
+                .top_entities
+                .iter()
+                .take(5)
+                .map(|e| e.canonical.as_str())
+                .collect();
             println!(
                 "{:>5}  {:<10} {:<10} stories {:?}  {}  [{}]",
                 s.id,
@@ -140,8 +147,16 @@ pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
             }));
         }
     }
-    let timeline = rec.extra.get("timeline").cloned().unwrap_or(serde_json::json!([]));
-    let why = rec.extra.get("why").cloned().unwrap_or(serde_json::json!([]));
+    let timeline = rec
+        .extra
+        .get("timeline")
+        .cloned()
+        .unwrap_or(serde_json::json!([]));
+    let why = rec
+        .extra
+        .get("why")
+        .cloned()
+        .unwrap_or(serde_json::json!([]));
     if a.json {
         let mut out = serde_json::json!({
             "story": rec.story,
@@ -177,7 +192,12 @@ pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
             "  {:<10} {:?} {}",
             t["date"].as_str().unwrap_or(""),
             t["article_ids"].as_array().map(|v| v.len()).unwrap_or(0),
-            t["text"].as_str().unwrap_or("").chars().take(160).collect::<String>()
+            t["text"]
+                .as_str()
+                .unwrap_or("")
+                .chars()
+                .take(160)
+                .collect::<String>()
         );
     }
     if a.why {
@@ -281,7 +301,10 @@ pub fn recluster(ctx: &Ctx, a: ReclusterArgs) -> Result<i32> {
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// SemEval-2022 Task 8 CSV whose texts are recombined into events.
-    #[arg(long, default_value = "../shared/data/similarity/semeval2022-task8-sample-a.csv")]
+    #[arg(
+        long,
+        default_value = "../shared/data/similarity/semeval2022-task8-sample-a.csv"
+    )]
     pub data: std::path::PathBuf,
     /// Articles to feed.
     #[arg(long, default_value_t = 200_000)]
