@@ -455,7 +455,7 @@ pub fn analyses_and_entities(store: &dyn Store) {
         ],
     );
     assert_eq!(
-        store.pending_analysis("v1", 10).expect("pending"),
+        store.pending_analysis(None, 0, 10).expect("pending"),
         vec![1, 2, 3]
     );
     let mut a1 = analysis_with(
@@ -487,10 +487,18 @@ pub fn analyses_and_entities(store: &dyn Store) {
     let got = store.get_analysis(1).expect("get").expect("stored");
     assert_eq!(got.analysis, a1);
     assert_eq!(got.model_version, "v1");
-    assert_eq!(store.pending_analysis("v1", 10).expect("pending"), vec![3]);
+    assert_eq!(store.pending_analysis(None, 0, 10).expect("p"), vec![3]);
     assert_eq!(
-        store.pending_analysis("v2", 2).expect("pending"),
+        store.pending_analysis(Some("v1"), 0, 10).expect("p"),
+        vec![3]
+    );
+    assert_eq!(
+        store.pending_analysis(Some("v2"), 0, 2).expect("p"),
         vec![1, 2]
+    );
+    assert_eq!(
+        store.pending_analysis(Some("v2"), 1, 9).expect("p"),
+        vec![2, 3]
     );
 
     let kim = store

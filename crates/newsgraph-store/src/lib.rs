@@ -324,9 +324,15 @@ pub trait Store: Send + Sync {
     /// transaction, with their mentions and entities.
     fn put_analyses(&self, items: &[(ArticleId, Analysis)], model_version: &str) -> Result<()>;
     fn get_analysis(&self, id: ArticleId) -> Result<Option<StoredAnalysis>>;
-    /// Articles (ascending id, up to `limit`) that have no analysis, or one
-    /// made by another model version than `model_version`.
-    fn pending_analysis(&self, model_version: &str, limit: usize) -> Result<Vec<ArticleId>>;
+    /// Articles with an id above `after` (ascending, up to `limit`) that
+    /// need analysis: those with none, and with `Some(version)` also those
+    /// analysed by another model version.
+    fn pending_analysis(
+        &self,
+        model_version: Option<&str>,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<ArticleId>>;
     /// Entities ordered by number of articles (descending), then canonical name.
     fn list_entities(&self, filter: &EntityFilter) -> Result<Vec<Entity>>;
     fn get_entity(&self, id: &str) -> Result<Option<Entity>>;

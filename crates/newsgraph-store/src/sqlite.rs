@@ -668,14 +668,22 @@ impl Store for SqliteStore {
         })
     }
 
-    fn pending_analysis(&self, model_version: &str, limit: usize) -> Result<Vec<ArticleId>> {
+    fn pending_analysis(
+        &self,
+        model_version: Option<&str>,
+        after: ArticleId,
+        limit: usize,
+    ) -> Result<Vec<ArticleId>> {
         self.read(|c| {
             Ok(c.prepare_cached(
                 "SELECT a.id FROM articles a LEFT JOIN analyses n ON n.article_id = a.id
-                 WHERE n.article_id IS NULL OR n.model_version <> ?1
-                 ORDER BY a.id LIMIT ?2",
+                 WHERE a.id > ?2
+                   AND (n.article_id IS NULL OR (?1 IS NOT NULL AND n.model_version <> ?1))
+                 ORDER BY a.id LIMIT ?3",
             )?
-            .query_map(params![model_version, limit_sql(Some(limit))], |r| r.get(0))?
+            .query_map(params![model_version, after, limit_sql(Some(limit))], |r| {
+                r.get(0)
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }

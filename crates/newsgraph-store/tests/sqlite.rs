@@ -81,7 +81,7 @@ fn old_schema_is_migrated_keeping_its_data() {
     let s = SqliteStore::open(&path).unwrap();
     assert_eq!(s.schema_version().unwrap(), MIGRATIONS.last().unwrap().0);
     assert_eq!(s.get_article(1).unwrap().unwrap().text, "Alter Text.");
-    assert_eq!(s.pending_analysis("v1", 10).unwrap(), vec![1]);
+    assert_eq!(s.pending_analysis(None, 0, 10).unwrap(), vec![1]);
     assert!(s.check_integrity().unwrap().is_empty());
 }
 
