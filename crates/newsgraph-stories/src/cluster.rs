@@ -20,6 +20,10 @@ use newsgraph_model::{Analysis, Article, ArticleId, TimexType};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A set of pre-hashed keys (deterministic iteration for a given history).
+type KeySet =
+    std::collections::HashSet<u64, std::hash::BuildHasherDefault<crate::profile::IdHasher>>;
+
 /// Tunables of the clusterer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterConfig {
@@ -322,7 +326,7 @@ struct Live {
     /// Members' weighted profiles while the cluster is small (single-link
     /// scoring; a small cluster's centroid is biased towards its topic).
     small: Vec<Weighted>,
-    indexed: Vec<u64>,
+    indexed: KeySet,
     merged: Vec<u64>,
 }
 
@@ -453,7 +457,7 @@ impl Clusterer {
         cands.truncate(self.cfg.max_candidates);
         let mut scored: Vec<(u64, f64)> = Vec::with_capacity(cands.len());
         let full = Weighted::new(&a.profile, &self.df);
-        let wa = &full.clone().truncated(self.cfg.centroid_keys);
+        let wa = &full.truncated(self.cfg.centroid_keys);
         for (cid, _) in &cands {
             let k = self.cfg.centroid_keys;
             let Some(c) = self.live.get_mut(cid) else {
@@ -498,7 +502,7 @@ impl Clusterer {
                         centroid: Centroid::default(),
                         cached: None,
                         small: Vec::new(),
-                        indexed: Vec::new(),
+                        indexed: KeySet::default(),
                         merged: Vec::new(),
                     },
                 );
@@ -596,8 +600,7 @@ impl Clusterer {
             if c.indexed.len() >= 4 * idx_k {
                 break;
             }
-            if !c.indexed.contains(&key) {
-                c.indexed.push(key);
+            if c.indexed.insert(key) {
                 added.push(key);
             }
         }
@@ -665,8 +668,7 @@ impl Clusterer {
         c.merged.extend(f.merged);
         let mut added = Vec::new();
         for key in f.indexed {
-            if !c.indexed.contains(&key) {
-                c.indexed.push(key);
+            if c.indexed.insert(key) {
                 added.push(key);
             }
         }

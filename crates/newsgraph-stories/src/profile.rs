@@ -331,23 +331,28 @@ impl Weighted {
     /// Keep the `k` strongest keys of every bag (renormalised): the article
     /// side of an article–centroid comparison, whose centroid is truncated
     /// the same way.
-    pub fn truncated(mut self, k: usize) -> Weighted {
-        for v in [
-            &mut self.terms,
-            &mut self.pivot,
-            &mut self.lead,
-            &mut self.chars,
-            &mut self.names,
-            &mut self.numbers,
-        ] {
-            if v.len() > k {
-                v.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                v.truncate(k);
-                v.sort_unstable_by_key(|x| x.0);
-                normalise(v);
+    pub fn truncated(&self, k: usize) -> Weighted {
+        let cut = |v: &Sparse| -> Sparse {
+            if v.len() <= k {
+                return v.clone();
             }
+            let mut t = v.clone();
+            t.select_nth_unstable_by(k, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            t.truncate(k);
+            t.sort_unstable_by_key(|x| x.0);
+            normalise(&mut t);
+            t
+        };
+        Weighted {
+            lang: self.lang.clone(),
+            terms: cut(&self.terms),
+            pivot: cut(&self.pivot),
+            lead: cut(&self.lead),
+            chars: cut(&self.chars),
+            names: cut(&self.names),
+            numbers: cut(&self.numbers),
+            n_words: self.n_words,
         }
-        self
     }
 }
 
