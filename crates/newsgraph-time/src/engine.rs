@@ -1,0 +1,369 @@
+//! The matcher: finds rule matches left to right (leftmost, then longest),
+//! renders their value templates and resolves them.
+
+use chrono::NaiveDate;
+use newsgraph_model::{Span, Timex, TimexType};
+use regex::Captures;
+
+use crate::grammar::{Grammar, Rule};
+use crate::resolve::{self, Ctx, Tense};
+
+/// Tag `text` with `g`. `sentences` must cover the text (used for tense).
+pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) -> Vec<Timex> {
+    let mut out = Vec::new();
+    let mut tense_cache: Vec<Option<SentenceCues>> = vec![None; sentences.len()];
+    let mut pos = 0;
+    while pos < text.len() {
+        let Some(m) = g.finder.find_at(text, pos) else {
+            break;
+        };
+        let s = m.start();
+        let hay = &text[s..];
+        let mut cands: Vec<(usize, usize, Captures)> = Vec::new();
+        for idx in g.set.matches(hay).iter() {
+            if let Some(c) = g.rules[idx].re.captures(hay)
+                && let Some(whole) = c.get(0)
+                && !whole.is_empty()
+            {
+                cands.push((whole.end(), idx, c));
+            }
+        }
+        cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut accepted = None;
+        for (len, idx, caps) in &cands {
+            let e = s + len;
+            if !boundary_ok(text, s, e) {
+                continue;
+            }
+            let rule = &g.rules[*idx];
+            let (ss, se) = match caps.name("t") {
+                Some(t) => (s + t.start(), s + t.end()),
+                None => (s, e),
+            };
+            if ss >= se {
+                continue;
+            }
+            let tense = tense_at(g, text, sentences, &mut tense_cache, ss, se);
+            let ctx = Ctx { dct, tense };
+            if let Some(t) = build(g, rule, caps, text, ss, se, &ctx) {
+                accepted = Some((e, t));
+                break;
+            }
+        }
+        match accepted {
+            Some((e, t)) => {
+                out.push(t);
+                pos = e.max(s + 1);
+            }
+            None => {
+                pos = s + text[s..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        while pos < text.len() && !text.is_char_boundary(pos) {
+            pos += 1;
+        }
+    }
+    out
+}
+
+fn build(
+    g: &Grammar,
+    rule: &Rule,
+    caps: &Captures,
+    text: &str,
+    ss: usize,
+    se: usize,
+    ctx: &Ctx,
+) -> Option<Timex> {
+    let rendered = render(&rule.value, caps, g)?;
+    let value = evaluate(&rendered, ctx)?;
+    let mut modifier = match &rule.modifier {
+        Some(m) => {
+            let r = render(m, caps, g)?;
+            (!r.is_empty()).then_some(r)
+        }
+        None => None,
+    };
+    let mut start = ss;
+    if rule.premod && modifier.is_none() {
+        let lo = floor_boundary(text, ss.saturating_sub(48));
+        let before = &text[lo..ss];
+        let mut found = None;
+        if rule.typ == TimexType::Duration
+            && let Some(re) = &g.premod_duration
+            && let Some(c) = re.captures(before)
+            && let Some(m) = c.name("m")
+        {
+            found = g
+                .lookup("premod_duration", m.as_str())
+                .map(|v| (lo + m.start(), v.to_string()));
+        }
+        if found.is_none()
+            && let Some(re) = &g.premod
+            && let Some(c) = re.captures(before)
+            && let Some(m) = c.name("m")
+        {
+            found = g
+                .lookup("premod", m.as_str())
+                .map(|v| (lo + m.start(), v.to_string()));
+        }
+        if let Some((st, v)) = found {
+            start = st;
+            modifier = Some(v);
+        }
+    }
+    Some(Timex {
+        start,
+        end: se,
+        text: text[start..se].to_string(),
+        typ: rule.typ,
+        value,
+        modifier,
+    })
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Unicode word boundaries at both ends, and no number continuing past them
+/// ("3.4" inside "3.4.2024", "20" inside "1.20").
+fn boundary_ok(text: &str, s: usize, e: usize) -> bool {
+    let inner = &text[s..e];
+    let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back()) else {
+        return false;
+    };
+    let before = text[..s].chars().next_back();
+    let after = text[e..].chars().next();
+    if let Some(p) = before {
+        if first.is_alphanumeric() && p.is_alphanumeric() {
+            return false;
+        }
+        if first.is_ascii_digit() && matches!(p, '.' | ',' | ':' | '/' | '-') {
+            let pp = text[..s - p.len_utf8()].chars().next_back();
+            if pp.is_some_and(|c| c.is_ascii_digit()) {
+                return false;
+            }
+        }
+    }
+    if let Some(n) = after {
+        if last.is_alphanumeric() && n.is_alphanumeric() {
+            return false;
+        }
+        if last.is_ascii_digit() && matches!(n, '.' | ',' | ':' | '/' | '-') {
+            let nn = text[e + n.len_utf8()..].chars().next();
+            if nn.is_some_and(|c| c.is_ascii_digit()) {
+                return false;
+            }
+        }
+        if last.is_ascii_digit() && n == '%' {
+            return false;
+        }
+    }
+    true
+}
+
+/// Render `{group}` / `{group:norm}` placeholders. `None` when a
+/// normaliser cannot map the captured text.
+fn render(tpl: &str, caps: &Captures, g: &Grammar) -> Option<String> {
+    let mut out = String::with_capacity(tpl.len() + 8);
+    let mut rest = tpl;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let inner = &after[..close];
+        let (name, norm) = match inner.split_once(':') {
+            Some((n, k)) => (n.trim(), Some(k.trim())),
+            None => (inner.trim(), None),
+        };
+        let raw = if name == "0" {
+            caps.get(0)
+        } else {
+            caps.name(name)
+        }
+        .map(|m| m.as_str())
+        .unwrap_or("");
+        if !raw.is_empty() {
+            match norm {
+                None => out.push_str(raw.trim()),
+                Some(k) => out.push_str(&normalise(g, k, raw)?),
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+fn normalise(g: &Grammar, norm: &str, raw: &str) -> Option<String> {
+    match norm {
+        "number" => number(g, raw).map(|v| {
+            if v.fract() == 0.0 {
+                format!("{}", v as i64)
+            } else {
+                format!("{v}")
+            }
+        }),
+        "pad2" => {
+            let n: u32 = raw.trim().parse().ok()?;
+            Some(format!("{n:02}"))
+        }
+        "int" => {
+            let n: u64 = raw.trim().parse().ok()?;
+            Some(n.to_string())
+        }
+        "upper" => Some(raw.trim().to_uppercase()),
+        lexs => lexs
+            .split('|')
+            .find_map(|lex| g.lookup(lex.trim(), raw))
+            .map(str::to_string),
+    }
+}
+
+/// Parse a number written in digits ("18", "1,5") or words ("achtzehn",
+/// "twenty-four", "vierundzwanzig", "anderthalb") with the `numword`
+/// lexicon and the language's joiners.
+pub fn number(g: &Grammar, raw: &str) -> Option<f64> {
+    let t = raw.trim();
+    if let Ok(v) = t.replace(',', ".").parse::<f64>() {
+        return Some(v);
+    }
+    if let Some(v) = g.lookup("numword", t).and_then(|v| v.parse::<f64>().ok()) {
+        return Some(v);
+    }
+    let lower = t.to_lowercase();
+    let words = g.lexicons.get("numword")?;
+    let mut total = 0.0;
+    let mut current = 0.0;
+    let mut any = false;
+    for tok in lower.split(|c: char| c.is_whitespace() || c == '-') {
+        let mut rest = tok;
+        while !rest.is_empty() {
+            if any
+                && let Some(j) = g
+                    .number_joiners
+                    .iter()
+                    .find(|j| rest.starts_with(j.as_str()) && rest.len() > j.len())
+            {
+                rest = &rest[j.len()..];
+                continue;
+            }
+            if any && g.number_joiners.iter().any(|j| j == rest) {
+                break;
+            }
+            // longest lexicon prefix
+            let mut best: Option<(usize, f64)> = None;
+            for (k, v) in words {
+                if rest.starts_with(k.as_str())
+                    && best.is_none_or(|(l, _)| k.len() > l)
+                    && let Ok(x) = v.parse::<f64>()
+                {
+                    best = Some((k.len(), x));
+                }
+            }
+            let (l, v) = best?;
+            rest = &rest[l..];
+            any = true;
+            if v == 100.0 {
+                current = if current == 0.0 {
+                    100.0
+                } else {
+                    current * 100.0
+                };
+            } else if v >= 1000.0 {
+                total += if current == 0.0 { v } else { current * v };
+                current = 0.0;
+            } else {
+                current += v;
+            }
+        }
+    }
+    any.then_some(total + current)
+}
+
+/// `fn(args)suffix` → call; anything else is a literal value.
+fn evaluate(s: &str, ctx: &Ctx) -> Option<String> {
+    let s = s.trim();
+    let Some(open) = s.find('(') else {
+        return (!s.is_empty()).then(|| s.to_string());
+    };
+    let name = &s[..open];
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        return Some(s.to_string());
+    }
+    let close = s[open..].find(')')? + open;
+    let args: Vec<&str> = s[open + 1..close].split(',').collect();
+    let v = resolve::call(name, &args, ctx)?;
+    Some(format!("{v}{}", &s[close + 1..]))
+}
+
+#[derive(Clone, Debug)]
+struct SentenceCues {
+    past: Vec<usize>,
+    future: Vec<usize>,
+}
+
+fn tense_at(
+    g: &Grammar,
+    text: &str,
+    sentences: &[Span],
+    cache: &mut [Option<SentenceCues>],
+    ss: usize,
+    se: usize,
+) -> Tense {
+    let i = sentences.partition_point(|sp| sp.end <= ss);
+    let Some(sp) = sentences.get(i) else {
+        return Tense::Unknown;
+    };
+    if sp.start > ss {
+        return Tense::Unknown;
+    }
+    let cues = cache[i].get_or_insert_with(|| {
+        let st = sp.slice(text);
+        let find = |re: &Option<regex::Regex>| -> Vec<usize> {
+            re.as_ref()
+                .map(|r| r.find_iter(st).map(|m| sp.start + m.start()).collect())
+                .unwrap_or_default()
+        };
+        SentenceCues {
+            past: find(&g.past),
+            future: find(&g.future),
+        }
+    });
+    let dist = |v: &[usize]| -> Option<usize> {
+        v.iter()
+            .filter(|&&p| p < ss || p >= se)
+            .map(|&p| if p < ss { ss - p } else { p - se })
+            .min()
+    };
+    match (dist(&cues.past), dist(&cues.future)) {
+        (None, None) => Tense::Unknown,
+        (Some(_), None) => Tense::Past,
+        (None, Some(_)) => Tense::Future,
+        (Some(p), Some(f)) => {
+            if f < p {
+                Tense::Future
+            } else {
+                Tense::Past
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundaries() {
+        assert!(boundary_ok("am 3.4.2024 x", 3, 11));
+        assert!(!boundary_ok("am 3.4.2024 x", 3, 6));
+        assert!(!boundary_ok("Maiße", 0, 3));
+        assert!(boundary_ok("Mai.", 0, 3));
+        assert!(!boundary_ok("20%", 0, 2));
+    }
+}
