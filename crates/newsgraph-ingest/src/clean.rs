@@ -119,7 +119,7 @@ fn lexicon() -> &'static Lexicon {
         .unwrap_or_else(|_| crate::never());
         let credits = alternation(&markers("credit"));
         let credit = Regex::new(&format!(
-            r"(?i)^(?P<caption>.*?[.!?)»”])?\s*(?:{credits})\s*:\s*(?P<credit>[\p{{L}}\p{{N}}][\p{{L}}\p{{N}} ,/&'’.\-]{{0,79}})$"
+            r"(?i)(?:^|[.!?)»”]\s+)(?P<label>(?:{credits})\s*:\s*(?P<credit>[\p{{L}}\p{{N}}][\p{{L}}\p{{N}} ,/&'’.\-]{{0,79}}))$"
         ))
         .unwrap_or_else(|_| crate::never());
         let via = Regex::new(&format!(r"(?i)^\s*(?:{})\b\s*:?\s*", alternation(&markers("via"))))
@@ -159,8 +159,10 @@ pub(crate) fn folded_words(s: &str) -> Vec<String> {
             'ü' => out.push_str("ue"),
             'ß' => out.push_str("ss"),
             'å' => out.push_str("aa"),
+            c if c.is_ascii() => out.push(c),
             c => {
-                for d in c.to_string().nfd() {
+                let mut buf = [0u8; 4];
+                for d in c.encode_utf8(&mut buf).nfd() {
                     if !unicode_normalization::char::is_combining_mark(d) {
                         out.push(d);
                     }
@@ -233,6 +235,25 @@ fn push_meta_list(meta: &mut Map<String, Value>, key: &str, v: &str) {
     {
         a.push(Value::String(v.to_string()));
     }
+}
+
+/// Splits "Caption sentence. Foto: Agency" into (caption, credit); the
+/// caption is empty when the line is only a credit. Only the last 160
+/// bytes are searched (credits end a line).
+fn split_credit<'a>(lex: &Lexicon, line: &'a str) -> Option<(&'a str, &'a str)> {
+    let tail_start = crate::floor_char(line, line.len().saturating_sub(160));
+    if !line[tail_start..].contains(':') {
+        return None;
+    }
+    // Start at a char boundary; the regex needs the preceding punctuation.
+    let c = lex.credit.captures(&line[tail_start..])?;
+    let label = c.name("label")?;
+    let credit = c.name("credit")?.as_str();
+    let cap_end = tail_start + label.start();
+    if cap_end > 0 && tail_start > 0 && label.start() == 0 {
+        return None; // cut in the middle of a sentence: not a credit
+    }
+    Some((&line[..cap_end], credit))
 }
 
 /// Parses a byline; returns (author, agencies) when `line` is one.
@@ -391,7 +412,10 @@ pub fn clean(raw: &str, title: Option<&str>) -> Cleaned {
             continue;
         }
         let line = lines[i].trim();
-        if Some(i) != title_line && repeats_title(line, &title_words) {
+        if Some(i) != title_line
+            && word_count(line) <= title_words.len() + 2
+            && repeats_title(line, &title_words)
+        {
             remove(&mut out, &mut keep, i, "repeated-title");
             continue;
         }
@@ -406,13 +430,13 @@ pub fn clean(raw: &str, title: Option<&str>) -> Cleaned {
             remove(&mut out, &mut keep, i, &rule.reason.clone());
             continue;
         }
-        if let Some(c) = lex.credit.captures(line) {
-            let credit = c.name("credit").map(|m| m.as_str().trim()).unwrap_or("");
+        if let Some((caption, credit)) = split_credit(lex, line) {
+            let credit = credit.trim();
             if word_count(credit) <= 6 && !credit.is_empty() {
                 push_meta_list(&mut out.metadata, "photo_credits", credit);
-                match c.name("caption") {
-                    Some(cap) if !cap.as_str().trim().is_empty() => {
-                        let cap = cap.as_str().trim();
+                match Some(caption) {
+                    Some(cap) if !cap.trim().is_empty() => {
+                        let cap = cap.trim();
                         push_meta_list(&mut out.metadata, "captions", cap);
                         out.removed.push(RemovedLine {
                             line: i,

@@ -338,8 +338,21 @@ pub fn extract_html_with(html: &str, url: Option<&str>, backend: HtmlBackend) ->
         HtmlBackend::Trafilatura => {
             let mut opts = trafilatura::Options::default();
             opts.original_url = url.and_then(|u| url::Url::parse(u).ok());
-            if let Ok(r) = trafilatura::extract(html, &opts) {
-                d.text = tidy_text(&r.content_text);
+            // A line break after each closing block tag keeps paragraphs
+            // apart when trafilatura falls back to flat text (small pages).
+            let spaced = block_breaks(html);
+            if let Ok(r) = trafilatura::extract(&spaced, &opts) {
+                // content_html keeps the paragraph structure that content_text flattens.
+                d.text = if r.content_html.trim().is_empty() {
+                    String::new()
+                } else {
+                    fragment_text(&r.content_html)
+                };
+                if d.text.is_empty() && !r.content_text.trim().is_empty() {
+                    // Small pages: trafilatura's fallback gives flat text only;
+                    // Readability keeps the paragraphs.
+                    d.text = smoothie_text(html, url).unwrap_or_else(|| tidy_text(&r.content_text));
+                }
                 let m = r.metadata;
                 if d.title.is_empty() {
                     d.title = m.title;
@@ -385,6 +398,25 @@ pub fn extract_html_with(html: &str, url: Option<&str>, backend: HtmlBackend) ->
     }
     d.title = d.title.split_whitespace().collect::<Vec<_>>().join(" ");
     d
+}
+
+fn block_breaks(html: &str) -> std::borrow::Cow<'_, str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?i)</(?:p|h[1-6]|li|blockquote)>").unwrap_or_else(|_| crate::never())
+    });
+    re.replace_all(html, "$0\n")
+}
+
+fn smoothie_text(html: &str, url: Option<&str>) -> Option<String> {
+    let cfg = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        ..Default::default()
+    };
+    let url = url.filter(|u| u.starts_with("http"));
+    let mut r = dom_smoothie::Readability::new(html, url, Some(cfg)).ok()?;
+    let a = r.parse().ok()?;
+    Some(tidy_text(&a.text_content)).filter(|t| !t.is_empty())
 }
 
 /// Extracts the main text and metadata of one HTML page (default backend).

@@ -1,14 +1,23 @@
 //! Language identification with lingua over a broad language set.
 
-use lingua::{LanguageDetector, LanguageDetectorBuilder};
-use std::sync::OnceLock;
+use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Texts with fewer letters than this are `und` (too short to tell).
 const MIN_LETTERS: usize = 4;
 /// Long texts are identified on a bounded sample: this many bytes from the
-/// start plus this many from the middle (lingua's cost grows with length;
-/// a 1.2 KB sample is as decisive as the whole of a 3 KB article).
-const SAMPLE_BYTES: usize = 600;
+/// start plus this many from the middle. lingua's cost grows with length and
+/// with the number of n-gram orders; the sample decides as reliably as the
+/// whole article (measured in docs/ingest.md).
+const SAMPLE_BYTES: usize = 300;
+/// From this many letters on, lingua's low-accuracy mode (trigrams only) is
+/// used: lingua's own evaluation shows the modes differ on short phrases,
+/// not on sentences, and it is many times faster.
+const LONG_TEXT_LETTERS: usize = 120;
+/// Bytes lingua looks at when it only has to choose among the few
+/// candidates of a long text.
+const DECIDE_BYTES: usize = 260;
 
 fn detector() -> &'static LanguageDetector {
     static D: OnceLock<LanguageDetector> = OnceLock::new();
@@ -19,9 +28,110 @@ fn detector() -> &'static LanguageDetector {
     })
 }
 
+fn fast_detector() -> &'static LanguageDetector {
+    static D: OnceLock<LanguageDetector> = OnceLock::new();
+    D.get_or_init(|| {
+        LanguageDetectorBuilder::from_all_languages()
+            .with_preloaded_language_models()
+            .with_low_accuracy_mode()
+            .build()
+    })
+}
+
+/// Languages of the detector by ISO 639-1 and 639-3 code, and the
+/// confusion groups from `data/lang/xx/ingest-langid-groups.txt`.
+struct Tables {
+    by_code3: HashMap<String, Language>,
+    groups: Vec<Vec<Language>>,
+    detectors: Mutex<HashMap<Vec<Language>, Arc<LanguageDetector>>>,
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let all: Vec<Language> = Language::all().into_iter().collect();
+        let by_code1: HashMap<String, Language> = all
+            .iter()
+            .map(|l| (l.iso_code_639_1().to_string().to_lowercase(), *l))
+            .collect();
+        let by_code3 = all
+            .iter()
+            .map(|l| (l.iso_code_639_3().to_string().to_lowercase(), *l))
+            .collect();
+        let groups = newsgraph_lang::lines("xx", "ingest-langid-groups.txt")
+            .map(|line| {
+                line.split_whitespace()
+                    .filter_map(|c| by_code1.get(c).copied())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| !g.is_empty())
+            .collect();
+        Tables {
+            by_code3,
+            groups,
+            detectors: Mutex::new(HashMap::new()),
+        }
+    })
+}
+
+/// A low-accuracy lingua detector restricted to `langs` (cached).
+fn detector_for(langs: Vec<Language>) -> Arc<LanguageDetector> {
+    let t = tables();
+    if let Ok(mut cache) = t.detectors.lock() {
+        return cache
+            .entry(langs.clone())
+            .or_insert_with(|| {
+                Arc::new(
+                    LanguageDetectorBuilder::from_languages(&langs)
+                        .with_preloaded_language_models()
+                        .with_low_accuracy_mode()
+                        .build(),
+                )
+            })
+            .clone();
+    }
+    Arc::new(
+        LanguageDetectorBuilder::from_languages(&langs)
+            .with_low_accuracy_mode()
+            .build(),
+    )
+}
+
+/// Candidate languages for a long text: whatlang's guess (fast, trigram
+/// profile) and the languages it is commonly confused with.
+fn candidates(sample: &str) -> Option<Vec<Language>> {
+    let info = whatlang::detect(sample)?;
+    let t = tables();
+    let first = *t.by_code3.get(info.lang().code())?;
+    let mut langs = vec![first];
+    for g in &t.groups {
+        if g.contains(&first) {
+            for l in g {
+                if !langs.contains(l) {
+                    langs.push(*l);
+                }
+            }
+        }
+    }
+    if langs.len() < 2 {
+        // lingua needs two languages to compare; English is the most common
+        // other language in news text.
+        let other = if first == Language::English {
+            Language::German
+        } else {
+            Language::English
+        };
+        langs.push(other);
+    }
+    langs.sort();
+    Some(langs)
+}
+
 /// Forces loading of the language models (about a second); later calls are fast.
 pub fn warm_up() {
     let _ = detector();
+    let _ = fast_detector();
+    let _ = tables();
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -49,13 +159,24 @@ pub fn detect_language(text: &str) -> (String, f64) {
     let letters = text
         .chars()
         .filter(|c| c.is_alphabetic())
-        .take(MIN_LETTERS)
+        .take(LONG_TEXT_LETTERS)
         .count();
     if letters < MIN_LETTERS {
         return ("und".to_string(), 0.0);
     }
     let s = sample(text);
-    let values = detector().compute_language_confidence_values(s.as_ref());
+    let values = if letters >= LONG_TEXT_LETTERS {
+        match candidates(s.as_ref()) {
+            Some(langs) => {
+                // Among a few close candidates a short window decides.
+                let w = &text[..crate::floor_char(text, DECIDE_BYTES)];
+                detector_for(langs).compute_language_confidence_values(w)
+            }
+            None => fast_detector().compute_language_confidence_values(s.as_ref()),
+        }
+    } else {
+        detector().compute_language_confidence_values(s.as_ref())
+    };
     match values.first() {
         Some((lang, conf)) if *conf > 0.0 => {
             (lang.iso_code_639_1().to_string().to_lowercase(), *conf)
