@@ -100,11 +100,18 @@ pub fn similarity(a: SimilarityArgs) -> Result<i32> {
     }
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
-    for (p, (x, y)) in pairs.iter().zip(&profs) {
-        let s = model.score_pair(x, y, &df);
-        writeln!(out, "{}", serde_json::json!({"id": p.id, "score": s}))?;
+    let mut write_all = || -> std::io::Result<()> {
+        for (p, (x, y)) in pairs.iter().zip(&profs) {
+            let s = model.score_pair(x, y, &df);
+            writeln!(out, "{}", serde_json::json!({"id": p.id, "score": s}))?;
+        }
+        out.flush()
+    };
+    match write_all() {
+        // a closed pipe (`| head`) ends output quietly
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r?,
     }
-    out.flush()?;
     Ok(if bad > 0 { 1 } else { 0 })
 }
 
@@ -160,6 +167,10 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
         },
         "baseline_char_4gram_tfidf": semeval::report(&pairs, &baseline).pearson,
     });
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    let text = serde_json::to_string_pretty(&out)? + "\n";
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r?,
+    }
     Ok(0)
 }

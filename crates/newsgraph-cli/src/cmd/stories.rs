@@ -56,6 +56,24 @@ pub struct ReclusterArgs {
     pub json: bool,
 }
 
+/// Append a formatted line to a buffer.
+macro_rules! outln {
+    ($buf:ident, $($arg:tt)*) => {{
+        use std::fmt::Write as _;
+        let _ = writeln!($buf, $($arg)*);
+    }};
+}
+
+/// Write to stdout; a closed pipe (`| head`) ends output quietly.
+fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
 fn open(ctx: &Ctx) -> Result<Box<dyn newsgraph_store::Store>> {
     newsgraph_store::open(&ctx.db).with_context(|| format!("opening store {}", ctx.db))
 }
@@ -77,6 +95,7 @@ fn story_line(s: &Story) -> String {
 
 /// `newsgraph stories`.
 pub fn stories(ctx: &Ctx, a: StoriesArgs) -> Result<i32> {
+    let mut buf = String::new();
     let store = open(ctx)?;
     let recs = store.list_stories(&StoryFilter {
         article_id: a.article,
@@ -86,25 +105,27 @@ pub fn stories(ctx: &Ctx, a: StoriesArgs) -> Result<i32> {
     })?;
     if a.json {
         let v: Vec<&Story> = recs.iter().map(|r| &r.story).collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!(buf, "{}", serde_json::to_string_pretty(&v)?);
     } else {
         if recs.is_empty() {
             eprintln!("no stories (run `newsgraph recluster` after ingest)");
         }
         for r in &recs {
-            println!("{}", story_line(&r.story));
+            outln!(buf, "{}", story_line(&r.story));
         }
     }
+    emit(&buf)?;
     Ok(0)
 }
 
 /// `newsgraph storylines`.
 pub fn storylines(ctx: &Ctx, a: StorylinesArgs) -> Result<i32> {
+    let mut buf = String::new();
     let store = open(ctx)?;
     let recs = store.list_storylines()?;
     if a.json {
         let v: Vec<_> = recs.iter().map(|r| &r.storyline).collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!(buf, "{}", serde_json::to_string_pretty(&v)?);
     } else {
         for r in &recs {
             let s = &r.storyline;
@@ -114,7 +135,8 @@ pub fn storylines(ctx: &Ctx, a: StorylinesArgs) -> Result<i32> {
                 .take(5)
                 .map(|e| e.canonical.as_str())
                 .collect();
-            println!(
+            outln!(
+                buf,
                 "{:>5}  {:<10} {:<10} stories {:?}  {}  [{}]",
                 s.id,
                 s.start.as_deref().unwrap_or("-"),
@@ -125,11 +147,13 @@ pub fn storylines(ctx: &Ctx, a: StorylinesArgs) -> Result<i32> {
             );
         }
     }
+    emit(&buf)?;
     Ok(0)
 }
 
 /// `newsgraph story ID`.
 pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
+    let mut buf = String::new();
     let store = open(ctx)?;
     let Some(rec) = store.get_story(a.id)? else {
         eprintln!("newsgraph story: no story {}", a.id);
@@ -167,13 +191,15 @@ pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
         if a.why {
             out["why"] = why;
         }
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!(buf, "{}", serde_json::to_string_pretty(&out)?);
+        emit(&buf)?;
         return Ok(0);
     }
-    println!("{}", story_line(&rec.story));
-    println!("\nmembers:");
+    outln!(buf, "{}", story_line(&rec.story));
+    outln!(buf, "\nmembers:");
     for m in &members {
-        println!(
+        outln!(
+            buf,
             "  {:>5}  {:<3} {:<10} {:<20} {}",
             m["id"],
             m["lang"].as_str().unwrap_or(""),
@@ -182,13 +208,20 @@ pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
             m["title"].as_str().unwrap_or("")
         );
     }
-    println!("\nentities:");
+    outln!(buf, "\nentities:");
     for e in &rec.story.top_entities {
-        println!("  {:<40} {:<4} {}", e.canonical, e.typ.as_str(), e.count);
+        outln!(
+            buf,
+            "  {:<40} {:<4} {}",
+            e.canonical,
+            e.typ.as_str(),
+            e.count
+        );
     }
-    println!("\ntimeline:");
+    outln!(buf, "\ntimeline:");
     for t in timeline.as_array().into_iter().flatten() {
-        println!(
+        outln!(
+            buf,
             "  {:<10} {:?} {}",
             t["date"].as_str().unwrap_or(""),
             t["article_ids"].as_array().map(|v| v.len()).unwrap_or(0),
@@ -201,9 +234,10 @@ pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
         );
     }
     if a.why {
-        println!("\nwhy:");
+        outln!(buf, "\nwhy:");
         for w in why.as_array().into_iter().flatten() {
-            println!(
+            outln!(
+                buf,
                 "  article {}: joined at {:.3}; closest {}; entities {}; dates {}; names/numbers {}",
                 w["article_id"],
                 w["join_score"].as_f64().unwrap_or(0.0),
@@ -214,6 +248,7 @@ pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
             );
         }
     }
+    emit(&buf)?;
     Ok(0)
 }
 
@@ -262,6 +297,7 @@ pub fn load_all(store: &dyn newsgraph_store::Store) -> Result<Vec<(Article, Opti
 
 /// `newsgraph recluster`.
 pub fn recluster(ctx: &Ctx, a: ReclusterArgs) -> Result<i32> {
+    let mut buf = String::new();
     let store = open(ctx)?;
     let items = load_all(store.as_ref())?;
     let mut cfg = ClusterConfig::default();
@@ -283,9 +319,10 @@ pub fn recluster(ctx: &Ctx, a: ReclusterArgs) -> Result<i32> {
         "multi_article_stories": built.iter().filter(|b| b.story.article_ids.len() > 1).count(),
     });
     if a.json {
-        println!("{summary}");
+        outln!(buf, "{summary}");
     } else {
-        println!(
+        outln!(
+            buf,
             "re-clustered {} articles ({} analysed): {} stories ({} with several articles), {} storylines",
             items.len(),
             analysed,
@@ -294,6 +331,7 @@ pub fn recluster(ctx: &Ctx, a: ReclusterArgs) -> Result<i32> {
             sl.len()
         );
     }
+    emit(&buf)?;
     Ok(0)
 }
 
@@ -320,6 +358,7 @@ pub struct BenchArgs {
 /// `newsgraph bench stories`: prints a JSON report (BCubed P/R/F1,
 /// articles per second, engine memory).
 pub fn bench(a: BenchArgs) -> Result<i32> {
+    let mut buf = String::new();
     let (pairs, _) = newsgraph_stories::semeval::read_pairs(&a.data)?;
     anyhow::ensure!(!pairs.is_empty(), "{}: no pairs", a.data.display());
     let r = newsgraph_stories::bench::run(
@@ -330,6 +369,7 @@ pub fn bench(a: BenchArgs) -> Result<i32> {
         SimilarityModel::embedded()?,
         a.seed,
     );
-    println!("{}", serde_json::to_string_pretty(&r)?);
+    outln!(buf, "{}", serde_json::to_string_pretty(&r)?);
+    emit(&buf)?;
     Ok(0)
 }
