@@ -1,6 +1,14 @@
-//! `ingest`, `articles`, `article`, `extract`.
+//! `ingest`, `articles`, `article` (the store side of ingest) and `extract`.
 use crate::Ctx;
+use anyhow::Context;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use newsgraph_model::Article;
+use newsgraph_pipeline::{Event, IngestOptions, Pipeline, Summary};
+use newsgraph_store::{ArticleFilter, ArticleOrder, Store};
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 #[derive(Args, Debug)]
 pub struct IngestArgs {
@@ -16,14 +24,38 @@ pub struct IngestArgs {
     /// MinHash Jaccard threshold above which an article is linked as a near-duplicate.
     #[arg(long, default_value_t = 0.8)]
     pub near_dup_threshold: f64,
+    /// Articles stored per transaction.
+    #[arg(long, default_value_t = 256)]
+    pub batch_size: usize,
+    /// Largest input read, in bytes (files, pages, records).
+    #[arg(long)]
+    pub max_bytes: Option<u64>,
+    /// Network timeout in seconds.
+    #[arg(long)]
+    pub timeout: Option<u64>,
+    /// No progress bar even on a terminal.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct ArticlesArgs {
+    /// Only articles in this language (`de`, `nb`, …, `und`).
     #[arg(long)]
     pub lang: Option<String>,
+    /// Only articles from this source (outlet name as stored).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// At most this many (default: all with --json, 100 in the table).
     #[arg(long)]
     pub limit: Option<usize>,
+    /// Skip this many first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Order by publication date (undated last) instead of ingest order.
+    #[arg(long)]
+    pub by_date: bool,
+    /// A JSON array of article objects (see docs/ingest-store.md).
     #[arg(long)]
     pub json: bool,
 }
@@ -38,6 +70,312 @@ pub struct ArticleArgs {
     pub json: bool,
 }
 
+/// Opens the store for reading: it must exist (a read command never
+/// creates an empty store by accident).
+fn open_existing(ctx: &Ctx) -> anyhow::Result<Box<dyn Store>> {
+    let is_url = ctx.db.contains("://");
+    if !is_url && !ctx.db_path().exists() {
+        anyhow::bail!(
+            "no store at {} (run `newsgraph ingest` first, or pass --db / NEWSGRAPH_DB)",
+            ctx.db
+        );
+    }
+    newsgraph_store::open(&ctx.db).with_context(|| format!("opening store {}", ctx.db))
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn progress_message(s: &Summary) -> String {
+    format!(
+        "{} read · {} new · {} duplicates · {} near-duplicates · {} rejected{}",
+        s.read,
+        s.ingested,
+        s.duplicates,
+        s.near_duplicates,
+        s.rejected,
+        if s.analysed > 0 {
+            format!(" · {} analysed", s.analysed)
+        } else {
+            String::new()
+        }
+    )
+}
+
+/// One line per distinct reason, most frequent first (at most `max`).
+fn reasons(s: &Summary, max: usize) -> Vec<(usize, String)> {
+    let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+    for r in &s.rejections {
+        *counts.entry(r.reason.as_str()).or_default() += 1;
+    }
+    let mut v: Vec<(usize, String)> = counts
+        .into_iter()
+        .map(|(r, n)| (n, r.to_string()))
+        .collect();
+    v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    v.truncate(max);
+    v
+}
+
+fn print_summary(s: &Summary) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "ingested {} article{} ({} near-duplicate{}), {} duplicate{} skipped, {} unchanged, {} rejected in {:.1} s",
+        s.ingested,
+        if s.ingested == 1 { "" } else { "s" },
+        s.near_duplicates,
+        if s.near_duplicates == 1 { "" } else { "s" },
+        s.duplicates,
+        if s.duplicates == 1 { "" } else { "s" },
+        s.unchanged,
+        s.rejected,
+        s.elapsed_ms as f64 / 1000.0
+    )?;
+    for (n, reason) in reasons(s, 10) {
+        writeln!(out, "  rejected {n} × {reason}")?;
+    }
+    if s.analysed > 0 || !s.analysis_failures.is_empty() {
+        writeln!(
+            out,
+            "analysed {} article{}, {} failed",
+            s.analysed,
+            if s.analysed == 1 { "" } else { "s" },
+            s.analysis_failures.len()
+        )?;
+    }
+    if s.dates_resolved > 0 {
+        writeln!(
+            out,
+            "dated {} undated article(s) from their text",
+            s.dates_resolved
+        )?;
+    }
+    Ok(())
+}
+
+pub fn ingest(ctx: &Ctx, a: IngestArgs) -> anyhow::Result<i32> {
+    if !(a.near_dup_threshold > 0.0 && a.near_dup_threshold <= 1.0) {
+        anyhow::bail!(
+            "--near-dup-threshold must be in (0, 1], got {}",
+            a.near_dup_threshold
+        );
+    }
+    if a.batch_size == 0 {
+        anyhow::bail!("--batch-size must be at least 1");
+    }
+    let store: Arc<dyn Store> = Arc::from(
+        newsgraph_store::open(&ctx.db).with_context(|| format!("opening store {}", ctx.db))?,
+    );
+    let mut reader = newsgraph_ingest::Options {
+        follow_links: a.follow_links,
+        ..newsgraph_ingest::Options::default()
+    };
+    if let Some(b) = a.max_bytes {
+        reader.max_bytes = b;
+    }
+    if let Some(t) = a.timeout {
+        reader.timeout = Duration::from_secs(t);
+    }
+    let opts = IngestOptions {
+        batch_size: a.batch_size,
+        near_dup_threshold: a.near_dup_threshold,
+        reader,
+    };
+    let pipeline = Pipeline::new(store, opts);
+    let bar = progress_bar(a.quiet);
+    let mut last = Instant::now();
+    let mut observer = |e: Event<'_>| match e {
+        Event::Rejected(r) => bar.suspend(|| eprintln!("{}: {}", r.input, r.reason)),
+        Event::AnalysisFailed(f) => {
+            bar.suspend(|| eprintln!("article {}: analysis failed: {}", f.article_id, f.reason))
+        }
+        Event::Progress(s) => {
+            if !bar.is_hidden() && last.elapsed() >= Duration::from_millis(100) {
+                last = Instant::now();
+                bar.set_message(progress_message(s));
+            }
+        }
+    };
+    let summary = pipeline.ingest(&a.inputs, &mut observer)?;
+    bar.finish_and_clear();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print_summary(&summary)?;
+    }
+    Ok(if summary.processed_anything() { 0 } else { 1 })
+}
+
+/// `s` cut to at most `width` characters (with an ellipsis when cut).
+fn cut(s: &str, width: usize) -> String {
+    let s = s.replace(['\n', '\t'], " ");
+    if s.chars().count() <= width {
+        return s;
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let s = cut(s, width);
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+pub fn articles(ctx: &Ctx, a: ArticlesArgs) -> anyhow::Result<i32> {
+    let store = open_existing(ctx)?;
+    let filter = ArticleFilter {
+        lang: a.lang.clone(),
+        source: a.source.clone(),
+        limit: if a.json {
+            a.limit
+        } else {
+            Some(a.limit.unwrap_or(100))
+        },
+        offset: a.offset,
+        order: if a.by_date {
+            ArticleOrder::Published
+        } else {
+            ArticleOrder::Id
+        },
+        ..ArticleFilter::default()
+    };
+    let list = store.list_articles(&filter)?;
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let total = store.count_articles(&filter)?;
+    writeln!(
+        out,
+        "{:>6}  {:<4} {:<10}  {:<18} {:>5}  TITLE",
+        "ID", "LANG", "PUBLISHED", "SOURCE", "DUP"
+    )?;
+    for art in &list {
+        let date = art
+            .published
+            .as_deref()
+            .map(|d| d.chars().take(10).collect::<String>())
+            .unwrap_or_else(|| "-".into());
+        let dup = art
+            .duplicate_of
+            .map(|d| format!("~{d}"))
+            .unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "{:>6}  {:<4} {:<10}  {} {:>5}  {}",
+            art.id,
+            art.lang,
+            date,
+            pad(art.source.as_deref().unwrap_or("-"), 18),
+            dup,
+            cut(&art.title, 70)
+        )?;
+    }
+    let shown = list.len() as u64 + a.offset as u64;
+    if shown < total {
+        writeln!(
+            out,
+            "({} of {total} shown; --limit/--offset for more, --json for all)",
+            list.len()
+        )?;
+    } else {
+        writeln!(
+            out,
+            "({} article{})",
+            list.len(),
+            if list.len() == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(0)
+}
+
+fn print_article(out: &mut dyn Write, art: &Article) -> std::io::Result<()> {
+    writeln!(out, "#{}  {}", art.id, art.title)?;
+    let mut facts = vec![format!("lang {} ({:.2})", art.lang, art.lang_confidence)];
+    match &art.published {
+        Some(p) if art.published_estimated => facts.push(format!("published {p} (estimated)")),
+        Some(p) => facts.push(format!("published {p}")),
+        None => facts.push("undated".into()),
+    }
+    if let Some(s) = &art.source {
+        facts.push(format!("source {s}"));
+    }
+    if let Some(a) = &art.author {
+        facts.push(format!("by {a}"));
+    }
+    writeln!(out, "{}", facts.join(" · "))?;
+    if let Some(p) = &art.path {
+        writeln!(out, "path: {p}")?;
+    }
+    if let Some(u) = &art.url {
+        writeln!(out, "url: {u}")?;
+    }
+    if let (Some(d), Some(s)) = (art.duplicate_of, art.duplicate_score) {
+        writeln!(out, "near-duplicate of #{d} (Jaccard ≈ {s:.2})")?;
+    }
+    if !art.metadata.is_empty() {
+        writeln!(
+            out,
+            "metadata: {}",
+            serde_json::Value::Object(art.metadata.clone())
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", art.text)
+}
+
+pub fn article(ctx: &Ctx, a: ArticleArgs) -> anyhow::Result<i32> {
+    let store = open_existing(ctx)?;
+    let Some(art) = store.get_article(a.id)? else {
+        eprintln!("newsgraph: no article {} in {}", a.id, ctx.db);
+        return Ok(1);
+    };
+    let raw = if a.raw { store.get_raw(a.id)? } else { None };
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        let mut v = serde_json::to_value(&art)?;
+        if let (Some(o), Some(r)) = (v.as_object_mut(), &raw) {
+            o.insert(
+                "raw_text".into(),
+                serde_json::Value::String(r.raw_text.clone()),
+            );
+            o.insert("removed".into(), serde_json::to_value(&r.removed)?);
+            o.insert(
+                "content_hash".into(),
+                serde_json::Value::String(r.content_hash.clone()),
+            );
+        }
+        serde_json::to_writer_pretty(&mut out, &v)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    print_article(&mut out, &art)?;
+    if let Some(r) = raw {
+        writeln!(out, "\n──── raw text (before cleaning) ────")?;
+        writeln!(out, "{}", r.raw_text)?;
+        writeln!(out, "\n──── removed lines ({}) ────", r.removed.len())?;
+        for l in &r.removed {
+            writeln!(out, "{:>4}  [{}]  {}", l.line, l.reason, l.text)?;
+        }
+    }
+    Ok(0)
+}
+
 #[derive(Args, Debug)]
 pub struct ExtractArgs {
     #[arg(required = true)]
@@ -46,15 +384,6 @@ pub struct ExtractArgs {
     pub json: bool,
 }
 
-pub fn ingest(_ctx: &Ctx, _a: IngestArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("ingest: not built yet")
-}
-pub fn articles(_ctx: &Ctx, _a: ArticlesArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("articles: not built yet")
-}
-pub fn article(_ctx: &Ctx, _a: ArticleArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("article: not built yet")
-}
 pub fn extract(_a: ExtractArgs) -> anyhow::Result<i32> {
     anyhow::bail!("extract: not built yet")
 }
