@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 mod dates;
-pub use dates::ResolvedDate;
+pub use dates::{ResolvedDate, TimeDateResolver};
 
 /// Errors that stop an ingest (bad inputs never do: they are rejections).
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +42,8 @@ pub enum PipelineError {
 /// Gives an article without a publication date one, when it can.
 ///
 /// Called for every article whose `published` is `None`, before it is
-/// stored. The CLI wires `newsgraph-time` here: the `dateline` metadata
-/// the readers found, else the dates the text itself gives.
+/// stored. The default, [`TimeDateResolver`], uses `newsgraph-time`: the
+/// `dateline` metadata the readers found, else the dates the text gives.
 pub trait DateResolver: Send + Sync {
     fn resolve(&self, article: &NewArticle) -> Option<ResolvedDate>;
 }
@@ -200,12 +200,13 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// A pipeline writing to `store`, without date resolver or analyser.
+    /// A pipeline writing to `store`, with the `newsgraph-time` date
+    /// resolver ([`TimeDateResolver`]) and no analyser.
     pub fn new(store: Arc<dyn Store>, opts: IngestOptions) -> Self {
         Pipeline {
             store,
             opts,
-            dates: None,
+            dates: Some(Arc::new(TimeDateResolver)),
             analyser: None,
         }
     }
