@@ -10,7 +10,8 @@
 //! Two figures per run: `wall` (elapsed time) and `cpu` (process CPU time,
 //! all threads: the single-core cost even on a busy machine). Run:
 //! `nice taskset -c 0 cargo bench -p newsgraph-pipeline --bench ingest`
-//! (`NEWSGRAPH_BENCH_ARTICLES` sets the corpus size, default 3000).
+//! (`NEWSGRAPH_BENCH_ARTICLES` sets the corpus size, default 3000;
+//! `NEWSGRAPH_BENCH_NO_DATES=1` leaves out publication-date estimation).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use newsgraph_pipeline::{IngestOptions, Pipeline};
@@ -130,7 +131,10 @@ fn cpu_time() -> Duration {
 fn ingest_once(input: &Path) -> (Duration, Duration) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(tmp.path().join("b.db")).expect("db"));
-    let p = Pipeline::new(store, IngestOptions::default());
+    let mut p = Pipeline::new(store, IngestOptions::default());
+    if std::env::var_os("NEWSGRAPH_BENCH_NO_DATES").is_some() {
+        p = p.with_date_resolver(None);
+    }
     let (w0, c0) = (Instant::now(), cpu_time());
     let s = p
         .ingest(&[input.display().to_string()], &mut |_| {})
