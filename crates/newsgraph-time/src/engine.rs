@@ -10,50 +10,50 @@ use crate::resolve::{self, Ctx, Tense};
 
 /// Tag `text` with `g`. `sentences` must cover the text (used for tense).
 pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) -> Vec<Timex> {
-    let mut out = Vec::new();
-    let mut tense_cache: Vec<Option<SentenceCues>> = vec![None; sentences.len()];
+    let mut out: Vec<Timex> = Vec::new();
+    let mut anaphors: Vec<usize> = Vec::new();
+    let mut cache: Vec<Option<SentenceCues>> = vec![None; sentences.len()];
     let mut pos = 0;
     while pos < text.len() {
         let Some(m) = g.finder.find_at(text, pos) else {
             break;
         };
         let s = m.start();
-        let hay = &text[s..];
-        let mut cands: Vec<(usize, usize, Captures)> = Vec::new();
-        for idx in g.set.matches(hay).iter() {
-            if let Some(c) = g.rules[idx].re.captures(hay)
-                && let Some(whole) = c.get(0)
-                && !whole.is_empty()
-            {
-                cands.push((whole.end(), idx, c));
+        let mut best = best_at(g, text, s, dct, sentences, &mut cache);
+        // A match starting inside this one that reaches further and is
+        // longer wins ("in the past | the past three months").
+        if let Some(b) = &best {
+            let mut q = s + 1;
+            while q < b.end {
+                while q < text.len() && !text.is_char_boundary(q) {
+                    q += 1;
+                }
+                let Some(m2) = g.finder.find_at(text, q) else {
+                    break;
+                };
+                let s2 = m2.start();
+                if s2 >= b.end {
+                    break;
+                }
+                if let Some(b2) = best_at(g, text, s2, dct, sentences, &mut cache)
+                    && b2.end > b.end
+                    && b2.end - s2 > b.end - s
+                {
+                    best = Some(b2);
+                    break;
+                }
+                q = s2 + 1;
             }
         }
-        cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let mut accepted = None;
-        for (len, idx, caps) in &cands {
-            let e = s + len;
-            if !boundary_ok(text, s, e) {
-                continue;
-            }
-            let rule = &g.rules[*idx];
-            let (ss, se) = match caps.name("t") {
-                Some(t) => (s + t.start(), s + t.end()),
-                None => (s, e),
-            };
-            if ss >= se {
-                continue;
-            }
-            let tense = tense_at(g, text, sentences, &mut tense_cache, ss, se);
-            let ctx = Ctx { dct, tense };
-            if let Some(t) = build(g, rule, caps, text, ss, se, &ctx) {
-                accepted = Some((e, t));
-                break;
-            }
-        }
-        match accepted {
-            Some((e, t)) => {
-                out.push(t);
-                pos = e.max(s + 1);
+        match best {
+            Some(b) => {
+                if let Some(t) = b.timex {
+                    if b.anaphor {
+                        anaphors.push(out.len());
+                    }
+                    out.push(t);
+                }
+                pos = b.end.max(s + 1);
             }
             None => {
                 pos = s + text[s..].chars().next().map_or(1, char::len_utf8);
@@ -63,7 +63,91 @@ pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) 
             pos += 1;
         }
     }
+    // "a year ago" / "the year-earlier period" after a quarter was named:
+    // that quarter a year before.
+    for i in anaphors {
+        let prev = out[..i].iter().rev().find_map(|t| period_of(&t.value));
+        if let Some((y, p)) = prev {
+            out[i].value = format!("{:04}-{p}", y - 1);
+        }
+    }
     out
+}
+
+/// `1989-Q3` → (1989, "Q3"); also half-years.
+fn period_of(v: &str) -> Option<(i32, String)> {
+    let (y, rest) = v.split_once('-')?;
+    if y.len() != 4 || rest.len() != 2 || !(rest.starts_with('Q') || rest.starts_with('H')) {
+        return None;
+    }
+    if !rest[1..].bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((y.parse().ok()?, rest.to_string()))
+}
+
+struct Best {
+    end: usize,
+    timex: Option<Timex>,
+    anaphor: bool,
+}
+
+/// The longest rule match at `s` whose value resolves (ties: earlier rule).
+fn best_at(
+    g: &Grammar,
+    text: &str,
+    s: usize,
+    dct: Option<NaiveDate>,
+    sentences: &[Span],
+    cache: &mut [Option<SentenceCues>],
+) -> Option<Best> {
+    let hay = &text[s..];
+    let mut cands: Vec<(usize, usize, Captures)> = Vec::new();
+    for idx in g.set.matches(hay).iter() {
+        if let Some(c) = g.rules[idx].re.captures(hay)
+            && let Some(whole) = c.get(0)
+            && !whole.is_empty()
+        {
+            cands.push((whole.end(), idx, c));
+        }
+    }
+    cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (len, idx, caps) in &cands {
+        let e = s + len;
+        if !boundary_ok(text, s, e) {
+            continue;
+        }
+        let rule = &g.rules[*idx];
+        if let Some(re) = &rule.reject_after
+            && re.is_match(&text[e..])
+        {
+            continue;
+        }
+        if rule.blocks {
+            return Some(Best {
+                end: e,
+                timex: None,
+                anaphor: false,
+            });
+        }
+        let (ss, se) = match caps.name("t") {
+            Some(t) => (s + t.start(), s + t.end()),
+            None => (s, e),
+        };
+        if ss >= se {
+            continue;
+        }
+        let tense = tense_at(g, text, sentences, cache, ss, se);
+        let ctx = Ctx { dct, tense };
+        if let Some(t) = build(g, rule, caps, text, ss, se, &ctx) {
+            return Some(Best {
+                end: e,
+                timex: Some(t),
+                anaphor: rule.anaphor.as_deref() == Some("year-before"),
+            });
+        }
+    }
+    None
 }
 
 fn build(
@@ -303,8 +387,10 @@ fn evaluate(s: &str, ctx: &Ctx) -> Option<String> {
 
 #[derive(Clone, Debug)]
 struct SentenceCues {
-    past: Vec<usize>,
-    future: Vec<usize>,
+    /// (start, end, kind): kind 0 past, 1 future, 2 weak past, 3 report (past)
+    cues: Vec<(usize, usize, u8)>,
+    /// clause boundaries (byte offsets of , ; : quotes dashes)
+    breaks: Vec<usize>,
 }
 
 fn tense_at(
@@ -322,36 +408,80 @@ fn tense_at(
     if sp.start > ss {
         return Tense::Unknown;
     }
-    let cues = cache[i].get_or_insert_with(|| {
+    let sc = cache[i].get_or_insert_with(|| {
         let st = sp.slice(text);
-        let find = |re: &Option<regex::Regex>| -> Vec<usize> {
-            re.as_ref()
-                .map(|r| r.find_iter(st).map(|m| sp.start + m.start()).collect())
-                .unwrap_or_default()
-        };
-        SentenceCues {
-            past: find(&g.past),
-            future: find(&g.future),
-        }
-    });
-    let dist = |v: &[usize]| -> Option<usize> {
-        v.iter()
-            .filter(|&&p| p < ss || p >= se)
-            .map(|&p| if p < ss { ss - p } else { p - se })
-            .min()
-    };
-    match (dist(&cues.past), dist(&cues.future)) {
-        (None, None) => Tense::Unknown,
-        (Some(_), None) => Tense::Past,
-        (None, Some(_)) => Tense::Future,
-        (Some(p), Some(f)) => {
-            if f < p {
-                Tense::Future
-            } else {
-                Tense::Past
+        let mut cues = Vec::new();
+        for (re, kind) in [
+            (&g.past, 0u8),
+            (&g.future, 1),
+            (&g.past_weak, 2),
+            (&g.report, 3),
+        ] {
+            if let Some(r) = re {
+                cues.extend(
+                    r.find_iter(st)
+                        .map(|m| (sp.start + m.start(), sp.start + m.end(), kind)),
+                );
             }
         }
-    }
+        let breaks = st
+            .char_indices()
+            .filter(|(_, c)| {
+                matches!(
+                    c,
+                    ',' | ';' | ':' | '(' | ')' | '"' | '„' | '“' | '”' | '«' | '»' | '–' | '—'
+                )
+            })
+            .map(|(j, _)| sp.start + j)
+            .collect();
+        SentenceCues { cues, breaks }
+    });
+    // the clause around the expression
+    let lo = sc
+        .breaks
+        .iter()
+        .rev()
+        .find(|&&b| b < ss)
+        .copied()
+        .unwrap_or(0);
+    let hi = sc
+        .breaks
+        .iter()
+        .find(|&&b| b >= se)
+        .copied()
+        .unwrap_or(usize::MAX);
+    let gap = |a: usize, b: usize| {
+        if b <= ss {
+            ss - b
+        } else {
+            a.saturating_sub(se)
+        }
+    };
+    let pick = |in_clause: bool| -> Option<Tense> {
+        let mut best: Option<(usize, Tense)> = None;
+        for &(a, b, kind) in &sc.cues {
+            if a < se && ss < b {
+                continue; // inside the expression
+            }
+            let inside = a >= lo && b <= hi;
+            if in_clause != inside {
+                continue;
+            }
+            let d = gap(a, b);
+            let t = match kind {
+                0 => Tense::Past,
+                1 => Tense::Future,
+                2 if in_clause && d <= 12 => Tense::Past,
+                3 if in_clause => Tense::Past,
+                _ => continue,
+            };
+            if best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, t));
+            }
+        }
+        best.map(|(_, t)| t)
+    };
+    pick(true).or_else(|| pick(false)).unwrap_or(Tense::Unknown)
 }
 
 #[cfg(test)]

@@ -45,6 +45,13 @@ struct RawTense {
     past: Vec<String>,
     #[serde(default)]
     future: Vec<String>,
+    /// Weak past cues (e.g. English "-ed" forms): count only right next to
+    /// the expression.
+    #[serde(default)]
+    past_weak: Vec<String>,
+    /// Verbs of saying: set the tense only inside their own clause.
+    #[serde(default)]
+    report: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
@@ -60,6 +67,14 @@ struct RawRule {
     /// Whether a pre-modifier ("Mitte", "early", "more than") may extend it.
     #[serde(default = "yes")]
     premod: bool,
+    /// Regex tried on the text right after the match; a hit rejects it
+    /// ("52 years old").
+    #[serde(default)]
+    reject_after: Option<String>,
+    /// `year-before`: "a year ago" after a quarter or half-year was named
+    /// means that period a year earlier.
+    #[serde(default)]
+    anaphor: Option<String>,
 }
 
 fn yes() -> bool {
@@ -75,6 +90,10 @@ pub struct Rule {
     pub value: String,
     pub modifier: Option<String>,
     pub premod: bool,
+    /// `None` for blocking rules (`type = "NONE"`): the text is not a timex.
+    pub blocks: bool,
+    pub reject_after: Option<Regex>,
+    pub anaphor: Option<String>,
 }
 
 /// Everything needed to tag one language.
@@ -90,6 +109,8 @@ pub struct Grammar {
     pub lexicons: HashMap<String, HashMap<String, String>>,
     pub past: Option<Regex>,
     pub future: Option<Regex>,
+    pub past_weak: Option<Regex>,
+    pub report: Option<Regex>,
     /// Pre-modifier matcher for any type: text ending in "Mitte " etc.
     pub premod: Option<Regex>,
     /// Pre-modifier matcher for durations: "mehr als " etc.
@@ -219,8 +240,9 @@ fn compile(lang: &str, own: RawFile, common: RawFile) -> Result<Grammar, TimeErr
     for r in &rules_raw {
         let pat = expand(&r.pattern, &macros, &lexicons, 0)
             .map_err(|m| err(format!("rule {}: {m}", r.id)))?;
+        let blocks = r.typ == "NONE";
         let typ = match r.typ.as_str() {
-            "DATE" => newsgraph_model::TimexType::Date,
+            "DATE" | "NONE" => newsgraph_model::TimexType::Date,
             "TIME" => newsgraph_model::TimexType::Time,
             "DURATION" => newsgraph_model::TimexType::Duration,
             "SET" => newsgraph_model::TimexType::Set,
@@ -234,6 +256,18 @@ fn compile(lang: &str, own: RawFile, common: RawFile) -> Result<Grammar, TimeErr
             value: r.value.clone(),
             modifier: r.modifier.clone(),
             premod: r.premod,
+            blocks,
+            reject_after: match &r.reject_after {
+                Some(p) => Some(
+                    build(&format!(
+                        "^(?:{})",
+                        expand(p, &macros, &lexicons, 0).map_err(&err)?
+                    ))
+                    .map_err(|e| err(format!("rule {}: reject_after: {e}", r.id)))?,
+                ),
+                None => None,
+            },
+            anaphor: r.anaphor.clone(),
         });
         expanded.push(pat);
     }
@@ -262,6 +296,8 @@ fn compile(lang: &str, own: RawFile, common: RawFile) -> Result<Grammar, TimeErr
     };
     let past = words(&own.tense.past)?;
     let future = words(&own.tense.future)?;
+    let past_weak = words(&own.tense.past_weak)?;
+    let report = words(&own.tense.report)?;
     let premod_re = |name: &str| -> Result<Option<Regex>, TimeError> {
         let Some(l) = lexicons.get(name) else {
             return Ok(None);
@@ -294,6 +330,8 @@ fn compile(lang: &str, own: RawFile, common: RawFile) -> Result<Grammar, TimeErr
         lexicons,
         past,
         future,
+        past_weak,
+        report,
         premod,
         premod_duration,
         number_joiners,

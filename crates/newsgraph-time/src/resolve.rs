@@ -57,6 +57,22 @@ pub fn call(name: &str, args: &[&str], ctx: &Ctx) -> Option<String> {
         "quarter" => part_of_year(num_u(arg(0))?, 4, "Q", dir(arg(1))?, ctx),
         "half" => part_of_year(num_u(arg(0))?, 2, "H", dir(arg(1))?, ctx),
         "dur" => dur(arg(0), arg(1)),
+        "weekend" => {
+            let Some(dct) = ctx.dct else {
+                return Some("XXXX-WXX-WE".into());
+            };
+            let wd = dct.weekday().number_from_monday() as i64;
+            let future = ctx.tense == Tense::Future || arg(0) == "next";
+            let d = if wd >= 6 {
+                dct
+            } else if future {
+                dct + Duration::days(6 - wd)
+            } else {
+                dct - Duration::days(wd + 1)
+            };
+            let w = d.iso_week();
+            Some(format!("{:04}-W{:02}-WE", w.year(), w.week()))
+        }
         "time" => time(arg(0), arg(1), arg(2), arg(3), ctx),
         "decade" => decade(arg(0), ctx),
         "century" => {
