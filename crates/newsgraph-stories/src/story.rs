@@ -95,18 +95,16 @@ pub fn recluster(
     cfg: ClusterConfig,
     model: SimilarityModel,
 ) -> (Vec<BuiltStory>, Vec<Storyline>) {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    let days: Vec<Option<i64>> = items
+    let mut days: Vec<Option<i64>> = items
         .iter()
         .map(|(a, an)| article_day(a, an.as_ref()))
         .collect();
-    order.sort_by_key(|&i| (days[i].is_none(), days[i].unwrap_or(0), items[i].0.id));
-    let feats: Vec<ArticleFeatures> = order
+    let mut feats: Vec<ArticleFeatures> = items
         .iter()
-        .map(|&i| {
-            let (a, an) = &items[i];
+        .zip(&days)
+        .map(|((a, an), d)| {
             let mut f = ArticleFeatures::from_analysis(a, an.as_ref());
-            f.day = days[i];
+            f.day = *d;
             f
         })
         .collect();
@@ -114,6 +112,39 @@ pub fn recluster(
     for f in &feats {
         df.add(&f.profile);
     }
+    // An undated article takes the day of its most similar dated article
+    // when that pair scores as the same event; otherwise it stays undated
+    // (and is assigned last). O(undated × dated) pairwise scores.
+    let weighted: Vec<crate::profile::Weighted> = feats
+        .iter()
+        .map(|f| crate::profile::Weighted::new(&f.profile, &df))
+        .collect();
+    let dated: Vec<usize> = (0..feats.len()).filter(|&i| days[i].is_some()).collect();
+    let mut inferred = days.clone();
+    for i in (0..feats.len()).filter(|&i| days[i].is_none()) {
+        let best = dated
+            .iter()
+            .map(|&j| {
+                let s = model.score(&crate::similarity::features_weighted(
+                    &weighted[i],
+                    &weighted[j],
+                ));
+                (j, s)
+            })
+            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
+        if let Some((j, s)) = best
+            && s >= cfg.join_threshold
+        {
+            inferred[i] = days[j];
+        }
+    }
+    days = inferred;
+    for (f, d) in feats.iter_mut().zip(&days) {
+        f.day = *d;
+    }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| (days[i].is_none(), days[i].unwrap_or(0), items[i].0.id));
+    let feats: Vec<ArticleFeatures> = order.iter().map(|&i| feats[i].clone()).collect();
     let mut clusterer = Clusterer::new(cfg, model.clone());
     clusterer.prime_df(feats.iter().map(|f| &f.profile));
     let mut outs: Vec<ClusterOut> = Vec::new();
