@@ -66,6 +66,8 @@ enum Command {
     Search(cmd::search::SearchArgs),
     /// Rebuild the search index from the store.
     Reindex(cmd::search::ReindexArgs),
+    /// Serve the JSON API and the web UI (loopback by default).
+    Serve(cmd::serve::ServeArgs),
     /// Train a model.
     Train {
         #[command(subcommand)]
@@ -139,6 +141,7 @@ fn main() {
         } => cmd::stories::bench(a),
         Command::Search(a) => cmd::search::search(&ctx, a),
         Command::Reindex(a) => cmd::search::reindex(&ctx, a),
+        Command::Serve(a) => cmd::serve::serve(&ctx, a),
         Command::Train {
             what: TrainCommand::Ner(a),
         } => cmd::ner::train(a),

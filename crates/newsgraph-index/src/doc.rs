@@ -85,6 +85,7 @@ impl IndexDoc {
         }
         if let Some(s) = self.story_id {
             d.add_i64(f.story, s);
+            d.add_facet(f.facet, Facet::from_path(["story", s.to_string().as_str()]));
         }
         for e in &self.entities {
             d.add_text(f.entity_id, &e.id);

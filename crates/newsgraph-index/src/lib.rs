@@ -17,7 +17,8 @@ mod sync;
 pub use analyzers::{AnalyzerConfig, PLAIN};
 pub use doc::{IndexDoc, IndexedEntity, parse_date};
 pub use search::{
-    EntityFacet, FacetCount, Facets, SearchHit, SearchRequest, SearchResults, Snippet, SortOrder,
+    DayCount, EntityFacet, FacetCount, Facets, SearchHit, SearchRequest, SearchResults, Snippet,
+    SortOrder,
 };
 pub use sync::{
     ReindexSummary, docs_for_articles, ensure_fresh, index_articles, reindex, store_stamp,
@@ -33,7 +34,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 /// Bumped whenever the schema or the document mapping changes; an index
 /// built by another version is recreated (and must be refilled with [`reindex`]).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Memory budget of the index writer (tantivy splits it across threads).
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;

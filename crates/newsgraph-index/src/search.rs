@@ -21,6 +21,8 @@ pub const MAX_OFFSET: usize = 100_000;
 const SNIPPET_CHARS: usize = 240;
 /// How many values each facet lists.
 const FACET_TOP: usize = 20;
+/// How many stories the story facet lists.
+const STORY_FACET_TOP: usize = 100;
 
 /// Order of the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -136,6 +138,16 @@ pub struct Facets {
     pub lang: Vec<FacetCount>,
     pub source: Vec<FacetCount>,
     pub entity: Vec<EntityFacet>,
+    /// Story ids (as strings) with their number of matching articles.
+    pub story: Vec<FacetCount>,
+}
+
+/// Number of articles published on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCount {
+    /// `YYYY-MM-DD` (UTC).
+    pub date: String,
+    pub count: u64,
 }
 
 /// The answer to a [`SearchRequest`] (the JSON of `newsgraph search --json`
@@ -173,7 +185,7 @@ impl SearchIndex {
         let f = &self.fields;
 
         let mut facet_collector = FacetCollector::for_field("facet");
-        for root in ["/lang", "/source", "/entity"] {
+        for root in ["/lang", "/source", "/entity", "/story"] {
             facet_collector.add_facet(root);
         }
         let text_query = !req.query.trim().is_empty();
@@ -278,8 +290,13 @@ impl SearchIndex {
         let facets = match facet_counts {
             Some(fc) => {
                 let values = |root: &str| -> Vec<(String, u64)> {
+                    let k = if root == "/story" {
+                        STORY_FACET_TOP
+                    } else {
+                        FACET_TOP
+                    };
                     let mut v: Vec<(String, u64)> = fc
-                        .top_k(root, FACET_TOP)
+                        .top_k(root, k)
                         .into_iter()
                         .filter_map(|(facet, n)| {
                             facet.to_path().last().map(|s| ((*s).to_string(), n))
@@ -304,6 +321,7 @@ impl SearchIndex {
                             count,
                         })
                         .collect(),
+                    story: to_counts(values("/story")),
                 }
             }
             None => Facets::default(),
@@ -435,6 +453,39 @@ impl SearchIndex {
             }
         };
         Ok((q, warnings))
+    }
+
+    /// Matching articles per publication day (UTC), ascending; undated
+    /// articles are not counted. Uses the request's query and filters only.
+    pub fn histogram(&self, req: &SearchRequest) -> Result<Vec<DayCount>> {
+        use tantivy::aggregation::AggregationCollector;
+        use tantivy::aggregation::agg_req::Aggregations;
+        use tantivy::aggregation::agg_result::AggregationResults;
+        let (query, _) = self.build_query(req)?;
+        let aggs: Aggregations = serde_json::from_value(serde_json::json!({
+            "days": {"date_histogram": {"field": "published", "fixed_interval": "1d"}}
+        }))?;
+        let collector = AggregationCollector::from_aggs(aggs, Default::default());
+        let searcher = self.reader.searcher();
+        let res: AggregationResults = searcher.search(&query, &collector)?;
+        let v = serde_json::to_value(&res)?;
+        let mut out = Vec::new();
+        if let Some(buckets) = v.pointer("/days/buckets").and_then(|b| b.as_array()) {
+            for b in buckets {
+                let count = b.get("doc_count").and_then(|c| c.as_u64()).unwrap_or(0);
+                let ms = b.get("key").and_then(|k| k.as_f64()).unwrap_or(0.0);
+                if count == 0 {
+                    continue;
+                }
+                if let Some(dt) = chrono::DateTime::from_timestamp_millis(ms as i64) {
+                    out.push(DayCount {
+                        date: dt.format("%Y-%m-%d").to_string(),
+                        count,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     fn index_ref(&self) -> &tantivy::Index {

@@ -216,6 +216,23 @@ fn facets_count_all_matches() {
     assert_eq!(top.id, "loc:pyongyang");
     assert_eq!(top.count, 2);
     assert_eq!(top.canonical, "Pyongyang");
+    assert_eq!(res.facets.story.len(), 1);
+    assert_eq!(res.facets.story[0].value, "7");
+    assert_eq!(res.facets.story[0].count, 2);
+}
+
+#[test]
+fn histogram_counts_articles_per_day() {
+    let idx = index();
+    let days = idx.histogram(&q("")).unwrap();
+    let got: Vec<(&str, u64)> = days.iter().map(|d| (d.date.as_str(), d.count)).collect();
+    assert_eq!(
+        got,
+        vec![("2024-01-16", 1), ("2024-01-17", 1), ("2024-02-01", 1)]
+    );
+    let mut r = q("");
+    r.entities = vec!["per:kim-jong-un".into()];
+    assert_eq!(idx.histogram(&r).unwrap().len(), 2);
 }
 
 #[test]

@@ -4,6 +4,7 @@ pub mod events;
 pub mod ingest;
 pub mod ner;
 pub mod search;
+pub mod serve;
 pub mod similarity;
 pub mod stories;
 pub mod time;
