@@ -3,7 +3,8 @@
 
 use crate::lexicon::{Lexicon, cameo};
 use crate::sentence::{
-    Cand, CandKind, Hit, Tok, join_tokens, match_triggers, mention_cands, own_cands, tokens,
+    Cand, CandKind, Hit, Tok, join_tokens, match_triggers, memory_cands, mention_cands,
+    name_memory, own_cands, tokens,
 };
 use newsgraph_model::{
     Actor, Analysis, ArticleId, EntityType, Event, EventObject, Mention, Modality, Provenance,
@@ -93,6 +94,7 @@ pub(crate) fn sentences(ctx: &ArticleCtx) -> Vec<SentInfo> {
     } else {
         ctx.analysis.sentences.clone()
     };
+    let memory = name_memory(&ctx.analysis.mentions);
     let mut out = Vec::with_capacity(sents.len());
     for (idx, s) in sents.iter().enumerate() {
         let toks = tokens(ctx.text, s.start, s.end, &ctx.lx.lang);
@@ -105,6 +107,8 @@ pub(crate) fn sentences(ctx: &ArticleCtx) -> Vec<SentInfo> {
             .collect();
         let mut hits = match_triggers(&toks, ctx.lx);
         let mut cands = mention_cands(&toks, &ms);
+        let extra = memory_cands(&toks, &memory, &cands);
+        cands.extend(extra);
         // Triggers inside a tagger mention are names, not events ("Human Rights Watch").
         hits.retain(|h| !cands.iter().any(|c| h.first() >= c.t0 && h.first() < c.t1));
         let hits = select_hits(hits, ctx.lx, &toks);
@@ -135,6 +139,15 @@ pub(crate) fn sentences(ctx: &ArticleCtx) -> Vec<SentInfo> {
         }
         cands.extend(own);
         cands.sort_by_key(|c| (c.t0, c.t1));
+        if std::env::var_os("NEWSGRAPH_EVENTS_DEBUG").is_some() {
+            eprintln!("S{idx}: {}", s.text);
+            for c in &cands {
+                eprintln!(
+                    "   cand {:?} {:?} [{}..{}] {:?}",
+                    c.kind, c.actor.text, c.t0, c.t1, c.role
+                );
+            }
+        }
         out.push(SentInfo {
             idx,
             start: s.start,
@@ -323,7 +336,14 @@ fn with_coordinated(s: &SentInfo, lx: &Lexicon, ci: usize) -> Vec<usize> {
             .iter()
             .any(|t| lx.coordinators.matches(&t.lower) && t.text != ",")
             || (between.len() == 1 && between[0].text == ",");
+        // "…, und …" joins clauses in German and Norwegian (no serial comma).
+        let clause_join = lx.lang != "en"
+            && between.iter().any(|t| t.text == ",")
+            && between
+                .iter()
+                .any(|t| t.text != "," && lx.coordinators.matches(&t.lower));
         let ok = !between.is_empty()
+            && !clause_join
             && between.len() <= 3
             && has_coord
             && between
@@ -448,7 +468,10 @@ fn arguments(s: &SentInfo, lx: &Lexicon, h: &Hit) -> (Vec<usize>, Vec<usize>) {
     };
     if let Some(a) = agent {
         source = with_coordinated(s, lx, a);
-        if let Some(sj) = subj {
+        // The grammatical subject is the target; a PP inside it is fine
+        // ("a camp for Congolese refugees was attacked by …").
+        let sj = subj.or_else(|| clause_cands.iter().copied().find(|&i| s.cands[i].t1 <= t));
+        if let Some(sj) = sj {
             target = with_coordinated(s, lx, sj);
         }
         return (source, target);
@@ -458,11 +481,11 @@ fn arguments(s: &SentInfo, lx: &Lexicon, h: &Hit) -> (Vec<usize>, Vec<usize>) {
         source = with_coordinated(s, lx, sj);
     } else if v2 || trig.noun {
         // Inverted subject ("traf sich Choe mit Putin").
-        if let Some(i) = clause_cands
-            .iter()
-            .copied()
-            .find(|&i| s.cands[i].t0 > h.last() && in_pp(s, lx, &s.cands[i]).is_none())
-        {
+        if let Some(i) = clause_cands.iter().copied().find(|&i| {
+            s.cands[i].t0 > h.last()
+                && s.cands[i].t0 <= h.last() + 3
+                && in_pp(s, lx, &s.cands[i]).is_none()
+        }) {
             source = with_coordinated(s, lx, i);
         }
     }
@@ -510,6 +533,7 @@ fn arguments(s: &SentInfo, lx: &Lexicon, h: &Hit) -> (Vec<usize>, Vec<usize>) {
     };
     let explicit = !trig.target_preps.is_empty();
     let mut tgt = if explicit { by_prep(&after) } else { None };
+    let mut via_prep = tgt.is_some();
     if tgt.is_none() && explicit && v2 {
         let before: Vec<usize> = clause_cands
             .iter()
@@ -517,6 +541,16 @@ fn arguments(s: &SentInfo, lx: &Lexicon, h: &Hit) -> (Vec<usize>, Vec<usize>) {
             .filter(|&i| s.cands[i].t1 <= t && !taken(i, &source))
             .collect();
         tgt = by_prep(&before);
+        via_prep = tgt.is_some();
+    }
+    // Symmetric events with a coordinated subject ("Putin und Kim trafen sich")
+    // and receiving events ("erhielt … von X") take their other side only
+    // from a preposition.
+    if !via_prep && ((trig.symmetric && source.len() >= 2) || trig.inverse) {
+        if trig.inverse {
+            return (Vec::new(), source);
+        }
+        return (source, Vec::new());
     }
     if tgt.is_none() {
         // First candidate after the trigger that is not an agent or a place after a locative.
@@ -556,7 +590,15 @@ fn place(s: &SentInfo, lx: &Lexicon, used: &[usize]) -> Option<usize> {
 /// Objects with quantities after the trigger ("ein Handschuh", "et par hansker").
 fn objects(s: &SentInfo, lx: &Lexicon, h: &Hit) -> Vec<EventObject> {
     let mut out = Vec::new();
-    let (_, cb) = clause(s, lx, h.last());
+    // The object follows the trigger within a few tokens, possibly inside
+    // quotation marks; it ends at a hard break.
+    let mut cb = h.first() + 1;
+    while cb < s.toks.len()
+        && cb <= h.last() + 12
+        && !matches!(s.toks[cb].text.as_str(), "," | ";" | ":" | "(" | ")")
+    {
+        cb += 1;
+    }
     let mut i = h.first() + 1;
     while i < cb.min(s.toks.len()) {
         let w = s.toks[i].lower.as_str();

@@ -381,7 +381,7 @@ pub(crate) fn quotes(
                 Some(c)
             }
             (Some(sp), _) => Some(sp),
-            (None, c) => c.or_else(|| via.first().cloned()),
+            (None, c) => c,
         };
         via.extend(credits.iter().cloned());
         if let Some(sp) = &speaker {

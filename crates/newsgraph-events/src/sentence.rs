@@ -169,6 +169,89 @@ pub fn mention_cands(toks: &[Tok], mentions: &[&Mention]) -> Vec<Cand> {
         .collect()
 }
 
+/// Single name tokens the article's mentions contain ("Putin" from
+/// "Wladimir Putin"), mapped to the most frequent mention carrying them.
+pub fn name_memory(mentions: &[Mention]) -> std::collections::HashMap<String, (Actor, EntityType)> {
+    use std::collections::HashMap;
+    let mut counts: HashMap<String, HashMap<String, (usize, Actor, EntityType)>> = HashMap::new();
+    for m in mentions.iter().filter(|m| m.typ != EntityType::MISC) {
+        let key = if m.entity_id.is_empty() {
+            m.canonical.clone()
+        } else {
+            m.entity_id.clone()
+        };
+        for w in m.text.split(|c: char| c.is_whitespace() || c == '-') {
+            if w.chars().count() < 3 || !w.chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
+            let e = counts
+                .entry(w.to_lowercase())
+                .or_default()
+                .entry(key.clone())
+                .or_insert_with(|| {
+                    (
+                        0,
+                        Actor {
+                            text: m.text.clone(),
+                            entity_id: Some(m.entity_id.clone()).filter(|s| !s.is_empty()),
+                            canonical: Some(m.canonical.clone()).filter(|s| !s.is_empty()),
+                        },
+                        m.typ,
+                    )
+                });
+            e.0 += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|(w, by)| {
+            by.into_values()
+                .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.text.cmp(&a.1.text)))
+                .map(|(_, a, t)| (w, (a, t)))
+        })
+        .collect()
+}
+
+/// Candidates for capitalised tokens the tagger missed in this sentence but
+/// that name an entity it found elsewhere in the article.
+pub fn memory_cands(
+    toks: &[Tok],
+    memory: &std::collections::HashMap<String, (Actor, EntityType)>,
+    taken: &[Cand],
+) -> Vec<Cand> {
+    let mut out: Vec<Cand> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if !t.cap || taken.iter().any(|c| i >= c.t0 && i < c.t1) {
+            continue;
+        }
+        let Some((a, typ)) = memory.get(&t.lower) else {
+            continue;
+        };
+        // Join with a previous memory candidate of the same entity ("Kim Jong").
+        if let Some(last) = out.last_mut()
+            && last.t1 == i
+            && last.actor.entity_id == a.entity_id
+            && last.actor.canonical == a.canonical
+        {
+            last.t1 = i + 1;
+            continue;
+        }
+        out.push(Cand {
+            t0: i,
+            t1: i + 1,
+            actor: Actor {
+                text: t.text.clone(),
+                entity_id: a.entity_id.clone(),
+                canonical: a.canonical.clone().or_else(|| Some(a.text.clone())),
+            },
+            typ: Some(*typ),
+            kind: CandKind::Mention,
+            role: None,
+        });
+    }
+    out
+}
+
 fn is_function_word(lx: &Lexicon, w: &str) -> bool {
     lx.determiners.matches(w)
         || lx.prepositions.matches(w)

@@ -1,0 +1,389 @@
+//! Extraction on hand-made articles: triggers, actors (with tagger-like
+//! mentions and without), role resolution, modality, dates, quotes.
+
+use newsgraph_events::extract;
+use newsgraph_model::{
+    Analysis, EntityType, Event, Mention, Modality, Quote, Sentence, Timex, TimexType,
+};
+
+/// An analysis with sentences from the splitter, mentions at every
+/// occurrence of the given names, and the given timexes.
+fn analysis(
+    text: &str,
+    lang: &str,
+    names: &[(&str, EntityType, &str)],
+    timexes: &[(&str, &str)],
+) -> Analysis {
+    let sentences: Vec<Sentence> = newsgraph_lang::split_sentences(text, lang)
+        .into_iter()
+        .map(|s| Sentence {
+            start: s.start,
+            end: s.end,
+            text: text[s.start..s.end].to_string(),
+        })
+        .collect();
+    let sent_of = |p: usize| {
+        sentences
+            .iter()
+            .position(|s| p >= s.start && p < s.end)
+            .unwrap_or(0)
+    };
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut names = names.to_vec();
+    names.sort_by_key(|(s, _, _)| std::cmp::Reverse(s.len()));
+    for (surface, typ, id) in &names {
+        for (start, _) in text.match_indices(surface) {
+            if mentions
+                .iter()
+                .any(|m| m.start < start + surface.len() && start < m.end)
+            {
+                continue;
+            }
+            // Whole words only.
+            let before = text[..start].chars().last();
+            let after = text[start + surface.len()..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            mentions.push(Mention {
+                start,
+                end: start + surface.len(),
+                text: surface.to_string(),
+                typ: *typ,
+                entity_id: id.to_string(),
+                canonical: id.to_string(),
+                sentence: sent_of(start),
+            });
+        }
+    }
+    mentions.sort_by_key(|m| m.start);
+    let timexes = timexes
+        .iter()
+        .filter_map(|(surface, value)| {
+            let start = text.find(surface)?;
+            Some(Timex {
+                start,
+                end: start + surface.len(),
+                text: surface.to_string(),
+                typ: TimexType::Date,
+                value: value.to_string(),
+                modifier: None,
+            })
+        })
+        .collect();
+    Analysis {
+        lang: lang.into(),
+        dct: None,
+        sentences,
+        mentions,
+        timexes,
+        ..Default::default()
+    }
+}
+
+fn ids(v: &[newsgraph_model::Actor]) -> Vec<String> {
+    v.iter()
+        .map(|a| a.canonical.clone().unwrap_or_else(|| a.text.clone()))
+        .collect()
+}
+
+fn find<'a>(evs: &'a [Event], typ: &str, mode: Option<&str>) -> &'a Event {
+    evs.iter()
+        .find(|e| e.typ == typ && e.mode.as_deref() == mode.or(e.mode.as_deref()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {typ} {mode:?} in {:#?}",
+                evs.iter()
+                    .map(|e| (&e.typ, &e.mode, &e.trigger))
+                    .collect::<Vec<_>>()
+            )
+        })
+}
+
+const PER: EntityType = EntityType::PER;
+const LOC: EntityType = EntityType::LOC;
+const ORG: EntityType = EntityType::ORG;
+
+#[test]
+fn german_meeting_with_mit_target_date_and_place() {
+    let text = "Die nordkoreanische Außenministerin Choe Son-hui hat sich am Dienstag im Kreml mit dem russischen Präsidenten Wladimir Putin getroffen.";
+    let a = analysis(
+        text,
+        "de",
+        &[
+            ("Choe Son-hui", PER, "Choe Son-hui"),
+            ("Kreml", LOC, "Kremlin"),
+            ("Wladimir Putin", PER, "Vladimir Putin"),
+        ],
+        &[("am Dienstag", "2024-01-16")],
+    );
+    let (evs, _) = extract(text, "de", &a, 7);
+    let e = find(&evs, "CONSULT", Some("meet"));
+    assert_eq!(ids(&e.source), vec!["Choe Son-hui"]);
+    assert_eq!(ids(&e.target), vec!["Vladimir Putin"]);
+    assert_eq!(e.date.as_deref(), Some("2024-01-16"));
+    assert_eq!(
+        e.place.as_ref().and_then(|p| p.canonical.as_deref()),
+        Some("Kremlin")
+    );
+    assert_eq!(e.modality, Modality::Asserted);
+    assert_eq!(e.cameo, "04");
+    assert_eq!(e.provenance.article_id, 7);
+    assert_eq!(&text[e.provenance.start..e.provenance.end], "getroffen");
+}
+
+#[test]
+fn german_negated_visit_and_intended_visit() {
+    let text = "Am Mittwoch hatte Kremlsprecher Dmitri Peskow erklärt, es gebe keinen Plan für einen Besuch Putins in Pjöngjang. \
+                Ein Kremlsprecher erklärte, Außenminister Sergej Lawrow werde Nordkorea im Oktober besuchen.";
+    let a = analysis(
+        text,
+        "de",
+        &[
+            ("Dmitri Peskow", PER, "Dmitry Peskov"),
+            ("Putins", PER, "Vladimir Putin"),
+            ("Pjöngjang", LOC, "Pyongyang"),
+            ("Sergej Lawrow", PER, "Sergey Lavrov"),
+            ("Nordkorea", LOC, "North Korea"),
+        ],
+        &[("im Oktober", "2023-10")],
+    );
+    let (evs, quotes) = extract(text, "de", &a, 1);
+    let neg = evs
+        .iter()
+        .find(|e| e.trigger == "Besuch")
+        .expect("visit event");
+    assert_eq!(neg.modality, Modality::Negated);
+    assert_eq!(neg.typ, "CONSULT");
+    assert_eq!(neg.mode.as_deref(), Some("visit"));
+    let intended = evs
+        .iter()
+        .find(|e| e.trigger == "besuchen")
+        .expect("intended visit");
+    assert_eq!(intended.modality, Modality::Intended);
+    // PLOVER: intended cooperation is AGREE; the mode keeps what is intended.
+    assert_eq!(intended.typ, "AGREE");
+    assert_eq!(intended.mode.as_deref(), Some("visit"));
+    assert_eq!(ids(&intended.source), vec!["Sergey Lavrov"]);
+    assert_eq!(ids(&intended.target), vec!["North Korea"]);
+    assert_eq!(intended.date.as_deref(), Some("2023-10"));
+    // "Ein Kremlsprecher" resolves to Peskov, named earlier in the article.
+    let q = quotes
+        .iter()
+        .find(|q| q.text.contains("Lawrow"))
+        .expect("reported speech");
+    assert_eq!(q.kind, "reported");
+    assert_eq!(
+        q.speaker.as_ref().and_then(|s| s.canonical.as_deref()),
+        Some("Dmitry Peskov")
+    );
+    assert_eq!(
+        intended
+            .attributed_to
+            .first()
+            .and_then(|s| s.canonical.as_deref()),
+        Some("Dmitry Peskov")
+    );
+}
+
+#[test]
+fn german_possible_and_accept_invitation() {
+    let text = "Putin nahm die Einladung mit Freude an. Kim könnte Waffen an Russland liefern.";
+    let a = analysis(
+        text,
+        "de",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+            ("Russland", LOC, "Russia"),
+        ],
+        &[],
+    );
+    let (evs, _) = extract(text, "de", &a, 1);
+    let acc = find(&evs, "AGREE", Some("accept-invitation"));
+    assert_eq!(ids(&acc.source), vec!["Vladimir Putin"]);
+    assert_eq!(acc.modality, Modality::Asserted);
+    let aid = evs
+        .iter()
+        .find(|e| e.trigger == "liefern")
+        .expect("supply event");
+    assert_eq!(aid.modality, Modality::Possible);
+    assert_eq!(aid.typ, "AGREE", "possible aid is an AGREE in PLOVER");
+    assert_eq!(ids(&aid.source), vec!["Kim Jong-un"]);
+    assert_eq!(ids(&aid.target), vec!["Russia"]);
+}
+
+#[test]
+fn german_gift_with_quantity_and_direct_quote_speaker() {
+    let text = "Putin schenkte Kim außerdem „einen Handschuh von einem Raumanzug, der schon viele Male im Weltraum benutzt worden war“, fügte Kremlsprecher Peskow hinzu.";
+    let a = analysis(
+        text,
+        "de",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+            ("Peskow", PER, "Dmitry Peskov"),
+        ],
+        &[],
+    );
+    let (evs, quotes) = extract(text, "de", &a, 1);
+    let g = find(&evs, "AID", Some("give-gift"));
+    assert_eq!(ids(&g.source), vec!["Vladimir Putin"]);
+    assert_eq!(ids(&g.target), vec!["Kim Jong-un"]);
+    let glove = g
+        .objects
+        .iter()
+        .find(|o| o.concept.as_deref() == Some("glove"))
+        .expect("glove object");
+    assert_eq!(glove.quantity, Some(1.0));
+    let q = quotes
+        .iter()
+        .find(|q| q.kind == "direct")
+        .expect("direct quote");
+    assert!(q.text.starts_with("einen Handschuh"));
+    assert_eq!(
+        q.speaker.as_ref().and_then(|s| s.canonical.as_deref()),
+        Some("Dmitry Peskov")
+    );
+}
+
+#[test]
+fn norwegian_gift_pair_of_gloves_and_via_chain() {
+    let text = "I tillegg ga Putin Kim et par hansker fra en romdrakt, ifølge TASS. \
+                Under bilaterale samtaler inviterte Kim Jong-un Putin til å besøke Nord-Korea, og den russiske lederen gikk med på det.";
+    let a = analysis(
+        text,
+        "nb",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim Jong-un", PER, "Kim Jong-un"),
+            ("Kim", PER, "Kim Jong-un"),
+            ("TASS", ORG, "TASS"),
+            ("Nord-Korea", LOC, "North Korea"),
+        ],
+        &[],
+    );
+    let (evs, quotes) = extract(text, "nb", &a, 2);
+    let g = find(&evs, "AID", Some("give-gift"));
+    assert_eq!(ids(&g.source), vec!["Vladimir Putin"]);
+    assert_eq!(ids(&g.target), vec!["Kim Jong-un"]);
+    let gl = g
+        .objects
+        .iter()
+        .find(|o| o.concept.as_deref() == Some("glove"))
+        .expect("gloves");
+    assert_eq!(gl.quantity, Some(2.0), "et par = 2");
+    let q = quotes
+        .iter()
+        .find(|q| q.via.iter().any(|v| v.text == "TASS"))
+        .expect("ifølge TASS");
+    assert_eq!(q.kind, "reported");
+    assert!(g.attributed_to.iter().any(|a| a.text == "TASS"));
+    let inv = find(&evs, "AGREE", Some("invite"));
+    assert_eq!(ids(&inv.source), vec!["Kim Jong-un"]);
+    assert!(ids(&inv.target).contains(&"Vladimir Putin".to_string()));
+    let acc = find(&evs, "AGREE", Some("accept-invitation"));
+    assert_eq!(acc.modality, Modality::Asserted);
+}
+
+#[test]
+fn norwegian_intended_visit_with_skal() {
+    let text =
+        "Russlands utenriksminister Sergej Lavrov skal etter planen besøke Nord-Korea i oktober.";
+    let a = analysis(
+        text,
+        "nb",
+        &[
+            ("Sergej Lavrov", PER, "Sergey Lavrov"),
+            ("Nord-Korea", LOC, "North Korea"),
+        ],
+        &[("i oktober", "2023-10")],
+    );
+    let (evs, _) = extract(text, "nb", &a, 1);
+    let e = evs
+        .iter()
+        .find(|e| e.mode.as_deref() == Some("visit"))
+        .expect("visit");
+    assert_eq!(e.modality, Modality::Intended);
+    assert_eq!(ids(&e.source), vec!["Sergey Lavrov"]);
+    assert_eq!(ids(&e.target), vec!["North Korea"]);
+    assert_eq!(e.date.as_deref(), Some("2023-10"));
+}
+
+#[test]
+fn english_without_tagger_finds_actors_itself() {
+    let text = "Iran on Tuesday threatened to cut off electricity to the autonomous Azerbaijani republic of Nakhichevan, the official IRNA news agency reported.";
+    let a = analysis(text, "en", &[], &[]);
+    let (evs, quotes) = extract(text, "en", &a, 1);
+    let e = &evs[0];
+    assert_eq!(e.typ, "THREATEN");
+    assert_eq!(ids(&e.source), vec!["Iran"]);
+    assert!(e.target[0].text.contains("Nakhichevan"), "{:?}", e.target);
+    assert!(quotes.iter().any(|q| q.via.iter().any(|v| v.text == "IRNA")
+        || q.speaker.as_ref().is_some_and(|s| s.text.contains("IRNA"))));
+}
+
+#[test]
+fn english_passive_reject_and_negation() {
+    let text = "A temporary camp for Congolese refugees was attacked by Burundian militiamen. Serbia did not reject the proposal from Albania.";
+    let a = analysis(text, "en", &[], &[]);
+    let (evs, _) = extract(text, "en", &a, 1);
+    let att = find(&evs, "ASSAULT", None);
+    assert!(ids(&att.source)[0].contains("Burundian militiamen"));
+    assert!(
+        ids(&att.target).iter().any(|t| t.contains("refugees")),
+        "{:?}",
+        att.target
+    );
+    let rej = find(&evs, "REJECT", None);
+    assert_eq!(rej.modality, Modality::Negated);
+    assert_eq!(ids(&rej.source), vec!["Serbia"]);
+}
+
+#[test]
+fn article_credit_line_is_the_chain_of_every_quote() {
+    let text = "Peskow sagte, Russland werde Nordkorea helfen.\nHuyen Le (Laut AFP, Reuters)";
+    let a = analysis(
+        text,
+        "de",
+        &[
+            ("Peskow", PER, "Dmitry Peskov"),
+            ("Russland", LOC, "Russia"),
+            ("Nordkorea", LOC, "North Korea"),
+        ],
+        &[],
+    );
+    let (_, quotes): (Vec<Event>, Vec<Quote>) = extract(text, "de", &a, 1);
+    let q = quotes.iter().find(|q| q.speaker.is_some()).expect("quote");
+    assert_eq!(
+        q.speaker.as_ref().and_then(|s| s.canonical.as_deref()),
+        Some("Dmitry Peskov")
+    );
+    let via: Vec<&str> = q.via.iter().map(|v| v.text.as_str()).collect();
+    assert!(via.contains(&"AFP") && via.contains(&"Reuters"), "{via:?}");
+}
+
+#[test]
+fn garbage_input_does_not_panic() {
+    for (t, l) in [
+        ("", "de"),
+        ("„„„ «« »", "nb"),
+        ("\u{0} ~~ ;;; (", "en"),
+        ("Ä", "xx"),
+        ("sagte sagte sagte", "de"),
+    ] {
+        let a = analysis(t, l, &[], &[]);
+        let _ = extract(t, l, &a, 1);
+    }
+    // Offsets that do not fit the text are ignored, not a panic.
+    let bad = Analysis {
+        sentences: vec![Sentence {
+            start: 3,
+            end: 99,
+            text: "x".into(),
+        }],
+        ..Default::default()
+    };
+    let _ = extract("Pjöngjang", "de", &bad, 1);
+}
