@@ -157,9 +157,14 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<i32> {
         .map(|s| s.tokens.iter().map(String::as_str).collect())
         .collect();
     let ntok: usize = toks.iter().map(Vec::len).sum();
+    let cpu0 = newsgraph_ner::thread_cpu_ns();
     let started = Instant::now();
     let pred: Vec<Vec<Label>> = toks.iter().map(|s| t.tag(s)).collect();
     let secs = started.elapsed().as_secs_f64();
+    let cpu_secs = match (cpu0, newsgraph_ner::thread_cpu_ns()) {
+        (Some(a), Some(b)) if b > a => Some((b - a) as f64 / 1e9),
+        _ => None,
+    };
     let mut scorer = Scorer::new();
     for (s, p) in sents.iter().zip(&pred) {
         let gold = s.labels.as_ref().with_context(|| {
@@ -186,6 +191,8 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<i32> {
         "per_type": sc.per_type,
         "seconds": secs,
         "tokens_per_second": if secs > 0.0 { ntok as f64 / secs } else { 0.0 },
+        "cpu_seconds": cpu_secs,
+        "tokens_per_cpu_second": cpu_secs.map(|c| ntok as f64 / c),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(0)
