@@ -316,8 +316,10 @@ pub fn number(g: &Grammar, raw: &str) -> Option<f64> {
     if let Ok(v) = t.replace(',', ".").parse::<f64>() {
         return Some(v);
     }
-    if let Some(v) = g.lookup("numword", t).and_then(|v| v.parse::<f64>().ok()) {
-        return Some(v);
+    for lex in ["numword", "article_one"] {
+        if let Some(v) = g.lookup(lex, t).and_then(|v| v.parse::<f64>().ok()) {
+            return Some(v);
+        }
     }
     let lower = t.to_lowercase();
     let words = g.lexicons.get("numword")?;

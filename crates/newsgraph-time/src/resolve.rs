@@ -158,26 +158,22 @@ fn date(y: &str, m: &str, d: &str, ctx: &Ctx) -> Option<String> {
             let cands: Vec<NaiveDate> = (dct.year() - 1..=dct.year() + 1)
                 .filter_map(|y| NaiveDate::from_ymd_opt(y, m, d))
                 .collect();
-            let pick = match ctx.tense {
-                // news reports the past: allow a few days of slack for
-                // "said on Sunday, 18 September" written the day before
-                Tense::Past => cands
-                    .iter()
-                    .rev()
-                    .find(|c| **c <= dct + Duration::days(2))
-                    .copied(),
-                Tense::Future => cands
-                    .iter()
-                    .find(|c| **c >= dct - Duration::days(2))
-                    .copied(),
+            let near = |c: &NaiveDate| (*c - dct).num_days();
+            let nearest = cands.iter().min_by_key(|c| near(c).abs()).copied();
+            // Tense picks the side of the DCT, unless that puts the date
+            // most of a year away while the other side is close (tense
+            // cues are noisy; deadlines read "until Nov. 20").
+            let by_tense = match ctx.tense {
+                Tense::Past => cands.iter().rev().find(|c| near(c) <= 2).copied(),
+                Tense::Future => cands.iter().find(|c| near(c) >= -2).copied(),
                 Tense::Unknown => None,
-            }
-            .or_else(|| {
-                cands
-                    .iter()
-                    .min_by_key(|c| (**c - dct).num_days().abs())
-                    .copied()
-            })?;
+            };
+            let pick = match (by_tense, nearest) {
+                (Some(t), Some(n)) if near(&t).abs() > 270 && near(&n).abs() <= 92 => n,
+                (Some(t), _) => t,
+                (None, Some(n)) => n,
+                (None, None) => return None,
+            };
             Some(fmt_date(pick))
         }
         (None, Some(m), None) => month(m, Dir::Tense, ctx),
@@ -338,15 +334,17 @@ fn month(m: u32, d: Dir, ctx: &Ctx) -> Option<String> {
         }
         Dir::This => y,
         Dir::Tense => match ctx.tense {
+            // as for dates: a month 9+ months back when the same month is
+            // at most 3 ahead is more likely meant ahead
             Tense::Past => {
-                if m <= cur {
+                if m <= cur || m - cur <= 3 {
                     y
                 } else {
                     y - 1
                 }
             }
             Tense::Future => {
-                if m >= cur {
+                if m >= cur || cur - m <= 3 {
                     y
                 } else {
                     y + 1
@@ -458,7 +456,7 @@ fn part_of_year(n: u32, parts: u32, code: &str, d: Dir, ctx: &Ctx) -> Option<Str
         Dir::This => y,
         Dir::Tense => match ctx.tense {
             Tense::Future => {
-                if n >= cur {
+                if n + 1 >= cur {
                     y
                 } else {
                     y + 1
