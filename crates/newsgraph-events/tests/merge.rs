@@ -1,0 +1,283 @@
+//! Cross-article merging and differences on small hand-made inputs, and the
+//! PLOVER scorer on hand-made cases.
+
+use newsgraph_events::eval::{GoldRecord, Prediction, dice, read_gold, score};
+use newsgraph_events::{ArticleMeta, differences, merge_events};
+use newsgraph_model::{Actor, Event, EventObject, Modality, Provenance};
+
+fn actor(name: &str) -> Actor {
+    Actor {
+        text: name.into(),
+        entity_id: Some(format!("per:{}", name.to_lowercase())),
+        canonical: Some(name.into()),
+    }
+}
+
+fn ev(
+    aid: i64,
+    typ: &str,
+    mode: Option<&str>,
+    src: &str,
+    tgt: &str,
+    date: Option<&str>,
+    m: Modality,
+    sentence: &str,
+) -> (i64, Event) {
+    (
+        aid,
+        Event {
+            typ: typ.into(),
+            cameo: "07".into(),
+            mode: mode.map(str::to_string),
+            source: vec![actor(src)],
+            target: vec![actor(tgt)],
+            date: date.map(str::to_string),
+            place: None,
+            modality: m,
+            trigger: "t".into(),
+            attributed_to: vec![Actor {
+                text: "Peskow".into(),
+                entity_id: None,
+                canonical: None,
+            }],
+            provenance: Provenance {
+                article_id: aid,
+                start: 0,
+                end: 1,
+                sentence: sentence.into(),
+            },
+            objects: Vec::new(),
+        },
+    )
+}
+
+fn with_obj(mut e: (i64, Event), text: &str, concept: &str, q: f64) -> (i64, Event) {
+    e.1.objects.push(EventObject {
+        text: text.into(),
+        concept: Some(concept.into()),
+        quantity: Some(q),
+        start: 0,
+        end: 1,
+    });
+    e
+}
+
+#[test]
+fn one_glove_vs_a_pair_of_gloves() {
+    let events = vec![
+        with_obj(
+            ev(
+                1,
+                "AID",
+                Some("give-gift"),
+                "Putin",
+                "Kim",
+                None,
+                Modality::Asserted,
+                "Putin schenkte Kim einen Handschuh",
+            ),
+            "einen Handschuh",
+            "glove",
+            1.0,
+        ),
+        with_obj(
+            ev(
+                2,
+                "AID",
+                Some("give-gift"),
+                "Putin",
+                "Kim",
+                Some("2023-09-13"),
+                Modality::Asserted,
+                "ga Putin Kim et par hansker",
+            ),
+            "et par hansker",
+            "glove",
+            2.0,
+        ),
+        ev(
+            2,
+            "CONSULT",
+            Some("meet"),
+            "Kim",
+            "Putin",
+            Some("2023-09-13"),
+            Modality::Asserted,
+            "møtte",
+        ),
+    ];
+    let merged = merge_events(&events);
+    let gift = merged.iter().find(|m| m.typ == "AID").expect("merged gift");
+    assert_eq!(gift.article_ids, vec![1, 2]);
+    assert_eq!(gift.sentences.len(), 2);
+    assert_eq!(gift.date.as_deref(), Some("2023-09-13"));
+    let metas = vec![
+        ArticleMeta {
+            id: 1,
+            source: Some("vietnam.vn".into()),
+            lang: "de".into(),
+        },
+        ArticleMeta {
+            id: 2,
+            source: Some("vietnam.vn/nb".into()),
+            lang: "nb".into(),
+        },
+    ];
+    let diffs = differences(&merged, &[], &metas);
+    let q = diffs
+        .iter()
+        .find(|d| d.kind == "quantity")
+        .expect("quantity difference");
+    assert_eq!(q.versions.len(), 2);
+    let langs: Vec<&str> = q
+        .versions
+        .iter()
+        .flat_map(|v| v.languages.iter().map(String::as_str))
+        .collect();
+    assert!(langs.contains(&"de") && langs.contains(&"nb"));
+    assert!(
+        q.versions
+            .iter()
+            .all(|v| v.said_by.iter().any(|a| a.text == "Peskow"))
+    );
+    // The meeting is reported by one article only.
+    assert!(
+        diffs
+            .iter()
+            .any(|d| d.kind == "single-source" && d.summary.contains("CONSULT"))
+    );
+}
+
+#[test]
+fn different_dates_and_types_do_not_merge_but_conflicts_are_reported() {
+    let events = vec![
+        ev(
+            1,
+            "CONSULT",
+            Some("meet"),
+            "Choe",
+            "Putin",
+            Some("2024-01-16"),
+            Modality::Asserted,
+            "a",
+        ),
+        ev(
+            2,
+            "CONSULT",
+            Some("meet"),
+            "Choe",
+            "Putin",
+            Some("2024-01-17"),
+            Modality::Asserted,
+            "b",
+        ),
+        ev(
+            3,
+            "CONSULT",
+            Some("meet"),
+            "Lawrow",
+            "Blinken",
+            Some("2024-01-16"),
+            Modality::Asserted,
+            "c",
+        ),
+    ];
+    let merged = merge_events(&events);
+    assert_eq!(merged.len(), 3, "incompatible dates or actors stay apart");
+    // Negated visit vs accepted invitation: an assertion conflict.
+    let events = vec![
+        ev(
+            1,
+            "CONSULT",
+            Some("visit"),
+            "Putin",
+            "Pyongyang",
+            None,
+            Modality::Negated,
+            "es gebe keinen Plan für einen Besuch Putins in Pjöngjang",
+        ),
+        ev(
+            2,
+            "AGREE",
+            Some("accept-invitation"),
+            "Putin",
+            "Kim",
+            None,
+            Modality::Asserted,
+            "Putin nahm die Einladung an",
+        ),
+    ];
+    let merged = merge_events(&events);
+    let diffs = differences(&merged, &[], &[]);
+    let a = diffs
+        .iter()
+        .find(|d| d.kind == "assertion")
+        .expect("assertion conflict");
+    assert_eq!(a.event_ids.len(), 2);
+    assert!(a.versions.iter().any(|v| v.value.starts_with("negated")));
+    assert!(
+        a.versions
+            .iter()
+            .any(|v| v.value.contains("accept-invitation"))
+    );
+}
+
+#[test]
+fn merged_ids_are_stable() {
+    let events = vec![
+        ev(1, "AID", None, "A", "B", None, Modality::Asserted, "x"),
+        ev(2, "AID", None, "A", "B", None, Modality::Asserted, "y"),
+    ];
+    let a = merge_events(&events);
+    let b = merge_events(&events);
+    assert_eq!(a[0].id, b[0].id);
+    assert!(a[0].id.starts_with("ev-"));
+}
+
+#[test]
+fn scorer_counts_types_and_actor_matches() {
+    assert!(dice("The United States", "United States") >= 0.99);
+    assert!(dice("Chadli Klibi", "Arab League Secretary General Chadli Klibi") >= 0.5);
+    assert!(dice("Israel", "Israeli army") < 0.5);
+    let gold = vec![
+        GoldRecord {
+            id: "1".into(),
+            text: "x".into(),
+            event: "DEMAND".into(),
+            source: vec!["United States".into()],
+            target: vec!["North Korea".into()],
+        },
+        GoldRecord {
+            id: "2".into(),
+            text: "y".into(),
+            event: "REJECT".into(),
+            source: vec!["Beirut".into()],
+            target: vec![],
+        },
+    ];
+    let pred = vec![
+        Prediction {
+            event: Some("DEMAND".into()),
+            source: vec!["The United States".into()],
+            target: vec!["Japan".into()],
+        },
+        Prediction {
+            event: Some("AGREE".into()),
+            source: vec!["Beirut".into()],
+            target: vec![],
+        },
+    ];
+    let s = score(&gold, &pred);
+    assert_eq!(s.type_correct, 1);
+    assert!((s.type_accuracy - 0.5).abs() < 1e-9);
+    assert_eq!(s.actor.tp, 2);
+    assert_eq!(s.actor.pred, 3);
+    assert_eq!(s.actor.gold, 3);
+    assert!((s.actor.f1 - 2.0 / 3.0).abs() < 1e-9);
+    let json = r#"[{"id":"a","text":"T","event":"threaten","source":[{"actorText":"Hamas"}],"target":null},{"id":"b","text":"","event":"X"}]"#;
+    let g = read_gold(json).expect("parses");
+    assert_eq!(g.len(), 1);
+    assert_eq!(g[0].event, "THREATEN");
+    assert!(g[0].target.is_empty());
+    assert!(read_gold("{").is_err());
+}
