@@ -65,8 +65,15 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             "{controls} control characters in the first {total}"
         )));
     }
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let text: String = text.nfc().collect();
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
+    let text: String = match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    };
     if text.trim().is_empty() {
         return Err(DecodeError::Empty);
     }

@@ -18,6 +18,9 @@ const LONG_TEXT_LETTERS: usize = 120;
 /// Bytes lingua looks at when it only has to choose among the few
 /// candidates of a long text.
 const DECIDE_BYTES: usize = 260;
+/// whatlang confidence from which its guess on a long text is final
+/// (outside the close-language groups).
+const SURE: f64 = 0.9;
 
 fn detector() -> &'static LanguageDetector {
     static D: OnceLock<LanguageDetector> = OnceLock::new();
@@ -43,6 +46,8 @@ fn fast_detector() -> &'static LanguageDetector {
 struct Tables {
     by_code3: HashMap<String, Language>,
     groups: Vec<Vec<Language>>,
+    /// Languages that lingua must always separate (groups marked `!`).
+    close: Vec<Language>,
     detectors: Mutex<HashMap<Vec<Language>, Arc<LanguageDetector>>>,
 }
 
@@ -58,17 +63,28 @@ fn tables() -> &'static Tables {
             .iter()
             .map(|l| (l.iso_code_639_3().to_string().to_lowercase(), *l))
             .collect();
-        let groups = newsgraph_lang::lines("xx", "ingest-langid-groups.txt")
-            .map(|line| {
-                line.split_whitespace()
-                    .filter_map(|c| by_code1.get(c).copied())
-                    .collect::<Vec<_>>()
-            })
-            .filter(|g| !g.is_empty())
-            .collect();
+        let mut close = Vec::new();
+        let mut groups = Vec::new();
+        for line in newsgraph_lang::lines("xx", "ingest-langid-groups.txt") {
+            let (strict, rest) = match line.strip_prefix('!') {
+                Some(r) => (true, r),
+                None => (false, line),
+            };
+            let g: Vec<Language> = rest
+                .split_whitespace()
+                .filter_map(|c| by_code1.get(c).copied())
+                .collect();
+            if strict {
+                close.extend(g.iter().copied());
+            }
+            if !g.is_empty() {
+                groups.push(g);
+            }
+        }
         Tables {
             by_code3,
             groups,
+            close,
             detectors: Mutex::new(HashMap::new()),
         }
     })
@@ -99,10 +115,20 @@ fn detector_for(langs: Vec<Language>) -> Arc<LanguageDetector> {
 
 /// Candidate languages for a long text: whatlang's guess (fast, trigram
 /// profile) and the languages it is commonly confused with.
-fn candidates(sample: &str) -> Option<Vec<Language>> {
+enum FirstPass {
+    /// A reliable guess outside the close-language groups: (language, confidence).
+    Sure(Language, f64),
+    /// Candidates for lingua to decide among.
+    Candidates(Vec<Language>),
+}
+
+fn candidates(sample: &str) -> Option<FirstPass> {
     let info = whatlang::detect(sample)?;
     let t = tables();
     let first = *t.by_code3.get(info.lang().code())?;
+    if info.is_reliable() && info.confidence() >= SURE && !t.close.contains(&first) {
+        return Some(FirstPass::Sure(first, info.confidence()));
+    }
     let mut langs = vec![first];
     for g in &t.groups {
         if g.contains(&first) {
@@ -124,7 +150,7 @@ fn candidates(sample: &str) -> Option<Vec<Language>> {
         langs.push(other);
     }
     langs.sort();
-    Some(langs)
+    Some(FirstPass::Candidates(langs))
 }
 
 /// Forces loading of the language models (about a second); later calls are fast.
@@ -167,7 +193,8 @@ pub fn detect_language(text: &str) -> (String, f64) {
     let s = sample(text);
     let values = if letters >= LONG_TEXT_LETTERS {
         match candidates(s.as_ref()) {
-            Some(langs) => {
+            Some(FirstPass::Sure(lang, conf)) => vec![(lang, conf)],
+            Some(FirstPass::Candidates(langs)) => {
                 // Among a few close candidates a short window decides.
                 let w = &text[..crate::floor_char(text, DECIDE_BYTES)];
                 detector_for(langs).compute_language_confidence_values(w)

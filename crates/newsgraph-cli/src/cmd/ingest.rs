@@ -384,6 +384,73 @@ pub struct ExtractArgs {
     pub json: bool,
 }
 
-pub fn extract(_a: ExtractArgs) -> anyhow::Result<i32> {
-    anyhow::bail!("extract: not built yet")
+/// `newsgraph extract FILE... [--json]`: extraction alone, no store. Each
+/// input (file, directory, glob, URL, `-`) is read; every article found is
+/// printed (with `--json`: one object per line with `path`, `url`, `title`,
+/// `text`, `published`, `source`, `author`, `lang`, `lang_confidence`,
+/// `format`); every rejected input gets one line on stderr. Exit 0 when at
+/// least one article was extracted, 1 when none.
+pub fn extract(a: ExtractArgs) -> anyhow::Result<i32> {
+    use newsgraph_ingest::{Item, Options, Reader};
+    use std::io::Write;
+    let reader = Reader::new(Options::default());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (mut ok, mut rejected) = (0usize, 0usize);
+    let mut io_err: Option<std::io::Error> = None;
+    for input in &a.files {
+        reader.read(input, &mut |item| match item {
+            Item::Article(art) => {
+                ok += 1;
+                let res = if a.json {
+                    let v = serde_json::json!({
+                        "path": art.path,
+                        "url": art.url,
+                        "title": art.title,
+                        "text": art.text,
+                        "published": art.published,
+                        "source": art.source,
+                        "author": art.author,
+                        "lang": art.lang,
+                        "lang_confidence": art.lang_confidence,
+                        "format": art.format,
+                    });
+                    writeln!(out, "{v}")
+                } else {
+                    let origin = art.path.as_deref().or(art.url.as_deref()).unwrap_or("-");
+                    writeln!(
+                        out,
+                        "== {origin}\ntitle: {}\nlang: {} ({:.2})\npublished: {}\nsource: {}\nauthor: {}\n\n{}\n",
+                        art.title,
+                        art.lang,
+                        art.lang_confidence,
+                        art.published.as_deref().unwrap_or("-"),
+                        art.source.as_deref().unwrap_or("-"),
+                        art.author.as_deref().unwrap_or("-"),
+                        art.text
+                    )
+                };
+                if let Err(e) = res {
+                    io_err.get_or_insert(e);
+                }
+            }
+            Item::Rejected(r) => {
+                rejected += 1;
+                eprintln!("rejected: {r}");
+            }
+            Item::Unchanged { input } => eprintln!("unchanged: {input}"),
+        });
+    }
+    out.flush()?;
+    if let Some(e) = io_err {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Ok(0);
+        }
+        return Err(e.into());
+    }
+    if ok == 0 {
+        eprintln!("no article extracted ({rejected} inputs rejected)");
+        return Ok(1);
+    }
+    Ok(0)
 }
