@@ -26,6 +26,8 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait "$SERVE
 trap cleanup EXIT
 DB="$TMP/ng.db"
 "$BIN" --db "$DB" ingest --quiet "$SEEDS" >/dev/null 2>"$TMP/ingest.err" || "$BIN" --db "$DB" ingest "$SEEDS" >/dev/null
+# Analyse (entities, dates, events) in case ingest did not, then cluster.
+"$BIN" --db "$DB" reanalyze >/dev/null
 "$BIN" --db "$DB" recluster >/dev/null
 "$BIN" --db "$DB" serve --addr 127.0.0.1:0 2>"$TMP/serve.log" &
 SERVER_PID=$!

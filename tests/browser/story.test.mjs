@@ -21,14 +21,17 @@ function check(name, ok, detail = '') {
 }
 
 const profile = mkdtempSync(join(tmpdir(), 'ng-chromium-'));
-const browser = await chromium.launch({
+// A fresh, empty profile directory (playwright passes it as --user-data-dir).
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: '/usr/bin/chromium',
+  headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${profile}`],
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1280, height: 1000 },
+  javaScriptEnabled: false,
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, javaScriptEnabled: false });
+  const page = await browser.newPage();
   // Front page lists stories; pick the one with both languages.
   const front = await page.goto(base + '/');
   check('front page answers 200', front.status() === 200, String(front.status()));
