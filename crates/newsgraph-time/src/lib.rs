@@ -44,8 +44,9 @@ pub fn supports(lang: &str) -> bool {
 /// date-time); when it is `None` or unparseable the date is estimated with
 /// [`estimate_publication_date`], and failing that relative expressions get
 /// underspecified values (`XXXX-09-14`, `XXXX-WXX-2`). `sentences` are the
-/// sentence spans (used for tense); when empty the text is split with
-/// `newsgraph_lang::split_sentences`. Offsets are byte offsets into `text`.
+/// sentence spans, e.g. from `newsgraph_lang::split_sentences` (used for
+/// tense); when empty a cheap internal splitter is used. Offsets are byte
+/// offsets into `text`.
 pub fn annotate(text: &str, lang: &str, dct: Option<&str>, sentences: &[Span]) -> Vec<Timex> {
     let mut dct_date = dct.and_then(resolve::parse_dct);
     if dct_date.is_none() {
@@ -67,19 +68,50 @@ fn annotate_at(
     };
     let owned;
     let sents: &[Span] = if sentences.is_empty() {
-        owned = {
-            let s = newsgraph_lang::split_sentences(text, &g.lang);
-            if s.is_empty() {
-                vec![Span::new(0, text.len())]
-            } else {
-                s
-            }
-        };
+        owned = rough_sentences(text);
         &owned
     } else {
         sentences
     };
     engine::run(&g, text, dct, sents)
+}
+
+/// Cheap sentence spans for tense cues when the caller has none: breaks
+/// at line ends and at `.`/`!`/`?` followed by a space and an upper-case
+/// letter. (Ordinal dates "14. September" never break: the next word's case
+/// is checked, and German nouns after ordinals are rare sentence starts in
+/// practice compared to the cost of the full splitter.)
+fn rough_sentences(text: &str) -> Vec<Span> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let brk = if c == b'\n' {
+            Some(i + 1)
+        } else if matches!(c, b'.' | b'!' | b'?')
+            && b.get(i + 1) == Some(&b' ')
+            && i > 0
+            && !b[i - 1].is_ascii_digit()
+            && text[i + 2..].chars().next().is_some_and(char::is_uppercase)
+        {
+            Some(i + 1)
+        } else {
+            None
+        };
+        if let Some(e) = brk {
+            if e > start {
+                out.push(Span::new(start, e));
+            }
+            start = e;
+        }
+        i += 1;
+    }
+    if start < text.len() || out.is_empty() {
+        out.push(Span::new(start, text.len()));
+    }
+    out
 }
 
 /// Parse a dated header line such as `Mittwoch 17 Januar 2024 19:47:09`
