@@ -6,6 +6,7 @@
 //! text ──► sentences, tokens (newsgraph-lang)
 //!      ──► entity spans per sentence (newsgraph-ner tagger; rule fallback)
 //!      ──► mentions + place relations (newsgraph-link, within the article)
+//!      ──► time expressions (newsgraph-time)
 //!      ──► events, quotes (newsgraph-events)
 //!      ══► registry step: article-local ids → global entity ids (ordered)
 //! ```
@@ -20,7 +21,7 @@ mod repair;
 
 use newsgraph_lang::{Token, split_sentences, tokenize};
 use newsgraph_link::{EntityRegistry, LinkError, Linker, RawMention};
-use newsgraph_model::{Analysis, ArticleId, Entity, Sentence};
+use newsgraph_model::{Analysis, ArticleId, Entity, Sentence, Span};
 use newsgraph_ner::Tagger;
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -218,12 +219,18 @@ impl Analyser {
             .linker
             .link_article(text, lang, &sentences, &tokens, &raw)
             .unwrap_or_default();
+        let spans: Vec<Span> = sentences
+            .iter()
+            .map(|s| Span::new(s.start, s.end))
+            .collect();
+        let timexes = newsgraph_time::annotate(text, lang, dct, &spans);
         let mut analysis = Analysis {
             lang: lang.to_string(),
             dct: dct.map(str::to_string),
             sentences,
             mentions,
             places,
+            timexes,
             ..Default::default()
         };
         let (events, quotes) = newsgraph_events::extract(text, lang, &analysis, article_id);

@@ -323,12 +323,31 @@ impl EntityRegistry {
                     .or_insert(0) += 1;
                 rec.mentions += 1;
             }
-            // Canonical: keep the local canonical of the fullest form seen.
+            // Canonical: the most frequent multi-part variant (all languages
+            // together), else the most frequent one; ties to more parts, then
+            // the first seen.
             if !rec.fixed_canonical {
                 let c = rules::common().ok();
                 let parts = |s: &str| c.map(|c| key::folded_parts_with(c, s).len()).unwrap_or(0);
-                if parts(&first.canonical) > parts(&rec.canonical) {
-                    rec.canonical = first.canonical.clone();
+                let mut totals: Vec<(&str, u64)> = Vec::new();
+                for ((text, _), n) in &rec.variants {
+                    match totals.iter_mut().find(|(t, _)| t == text) {
+                        Some(e) => e.1 += n,
+                        None => totals.push((text.as_str(), *n)),
+                    }
+                }
+                let multi = totals.iter().any(|(t, _)| parts(t) >= 2);
+                let best = totals
+                    .iter()
+                    .filter(|(t, _)| !multi || parts(t) >= 2)
+                    .max_by(|a, b| {
+                        a.1.cmp(&b.1)
+                            .then(parts(a.0).cmp(&parts(b.0)))
+                            .then(b.0.cmp(a.0))
+                    })
+                    .map(|(t, _)| t.to_string());
+                if let Some(b) = best {
+                    rec.canonical = b;
                 }
             }
             mapping.insert(local.clone(), target);
