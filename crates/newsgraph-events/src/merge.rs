@@ -533,7 +533,7 @@ pub fn differences(
             continue;
         }
         let ev_a: Vec<&Event> = a.reports.iter().collect();
-        for b in merged.iter().skip(0).filter(|b| b.id != a.id) {
+        for b in merged.iter().filter(|b| b.id != a.id) {
             if b.modality == Modality::Negated || topic(a) != topic(b) {
                 continue;
             }

@@ -13,6 +13,7 @@ fn actor(name: &str) -> Actor {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn ev(
     aid: i64,
     typ: &str,
