@@ -355,10 +355,7 @@ fn alternation<'a>(keys: impl Iterator<Item = &'a String>) -> String {
     ks.dedup();
     let parts: Vec<String> = ks
         .iter()
-        .map(|k| {
-            let e = regex::escape(k).replace(' ', "\\s+");
-            e
-        })
+        .map(|k| regex::escape(k).replace(' ', "\\s+"))
         .collect();
     format!("(?:{})", parts.join("|"))
 }

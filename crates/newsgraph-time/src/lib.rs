@@ -88,13 +88,12 @@ fn rough_sentences(text: &str) -> Vec<Span> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        let brk = if c == b'\n' {
-            Some(i + 1)
-        } else if matches!(c, b'.' | b'!' | b'?')
-            && b.get(i + 1) == Some(&b' ')
-            && i > 0
-            && !b[i - 1].is_ascii_digit()
-            && text[i + 2..].chars().next().is_some_and(char::is_uppercase)
+        let brk = if c == b'\n'
+            || matches!(c, b'.' | b'!' | b'?')
+                && b.get(i + 1) == Some(&b' ')
+                && i > 0
+                && !b[i - 1].is_ascii_digit()
+                && text[i + 2..].chars().next().is_some_and(char::is_uppercase)
         {
             Some(i + 1)
         } else {
