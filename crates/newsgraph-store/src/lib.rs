@@ -22,9 +22,13 @@ use newsgraph_model::{
 use serde::{Deserialize, Serialize};
 
 pub mod conformance;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod schema;
 mod sqlite;
 
+#[cfg(feature = "postgres")]
+pub use postgres::{PG_MIGRATIONS, PgStore};
 pub use schema::MIGRATIONS;
 pub use sqlite::SqliteStore;
 
@@ -35,6 +39,10 @@ pub enum StoreError {
     /// The SQLite backend reported an error.
     #[error("sqlite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The PostgreSQL backend reported an error (connection, SQL, constraint).
+    #[cfg(feature = "postgres")]
+    #[error("postgres: {0}")]
+    Postgres(#[from] ::postgres::Error),
     /// A JSON column could not be (de)serialised.
     #[error("json column: {0}")]
     Json(#[from] serde_json::Error),
@@ -360,10 +368,14 @@ pub trait Store: Send + Sync {
     fn check_integrity(&self) -> Result<Vec<String>>;
 }
 
-/// Opens the store at `location`: a `postgres://`/`postgresql://` URL (not in
-/// this build yet) or a SQLite file path (created with the schema if absent).
+/// Opens the store at `location`: a `postgres://`/`postgresql://` URL ([`PgStore`],
+/// with the default cargo feature `postgres`) or a SQLite file path (created
+/// with the schema if absent).
 pub fn open(location: &str) -> Result<Box<dyn Store>> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(PgStore::open(location)?));
+        #[cfg(not(feature = "postgres"))]
         return Err(StoreError::Unsupported(format!(
             "{location}: the PostgreSQL backend is not part of this build"
         )));

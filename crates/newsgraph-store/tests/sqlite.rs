@@ -106,9 +106,17 @@ fn newer_schema_is_refused() {
 
 #[test]
 fn open_reports_unsupported_postgres_and_bad_path() {
+    // Without the `postgres` feature a URL is unsupported; with it, it is a
+    // connection attempt (tests/postgres.rs covers that backend).
+    #[cfg(not(feature = "postgres"))]
     assert!(matches!(
         newsgraph_store::open("postgres://localhost/x"),
         Err(StoreError::Unsupported(_))
+    ));
+    #[cfg(feature = "postgres")]
+    assert!(matches!(
+        newsgraph_store::open("postgres://nobody:x@127.0.0.1:1/x?connect_timeout=2"),
+        Err(StoreError::Postgres(_))
     ));
     assert!(newsgraph_store::open("/nonexistent-dir/sub/x.db").is_err());
 }
