@@ -191,6 +191,8 @@ pub struct SearchIndex {
     schema_id: String,
     write_lock: Mutex<()>,
     dir: Option<PathBuf>,
+    /// Entity id → canonical name, filled by facet lookups.
+    pub(crate) names: Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -276,6 +278,7 @@ impl SearchIndex {
             schema_id,
             write_lock: Mutex::new(()),
             dir,
+            names: Mutex::new(Default::default()),
         })
     }
 
@@ -375,6 +378,7 @@ impl SearchIndex {
             n += batch.len();
         }
         self.commit(writer, stamp)?;
+        self.names.lock().unwrap_or_else(|p| p.into_inner()).clear();
         Ok(n)
     }
 }

@@ -340,6 +340,19 @@ impl SearchIndex {
 
     /// The canonical name of an entity as indexed with some article.
     fn canonical_name(&self, searcher: &Searcher, id: &str) -> Option<String> {
+        if let Some(n) = self.names.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+            return Some(n.clone());
+        }
+        let name = self.lookup_canonical(searcher, id)?;
+        let mut names = self.names.lock().unwrap_or_else(|p| p.into_inner());
+        if names.len() > 100_000 {
+            names.clear();
+        }
+        names.insert(id.to_string(), name.clone());
+        Some(name)
+    }
+
+    fn lookup_canonical(&self, searcher: &Searcher, id: &str) -> Option<String> {
         let q = TermQuery::new(
             Term::from_field_text(self.fields.entity_id, id),
             IndexRecordOption::Basic,
