@@ -29,12 +29,17 @@ use ::postgres::{Client, Config, GenericClient, NoTls, Row, Transaction};
 use newsgraph_model::{Analysis, Article, ArticleId, Entity, Variant};
 use std::collections::HashSet;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// At most this many candidates are read per LSH band (as in SQLite).
 const MAX_CANDIDATES_PER_BAND: i64 = 64;
 /// Idle connections kept open.
 const MAX_IDLE: usize = 4;
+/// A pooled client idle for longer than this is checked before use (a server
+/// restart closes every connection).
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(2);
+/// How long to keep trying to connect while the server is (re)starting.
+const CONNECT_PATIENCE: Duration = Duration::from_secs(30);
 /// Key of the advisory lock serialising schema migrations.
 const MIGRATION_LOCK: i64 = 0x6e67_5f6d_6967; // "ng_mig"
 
@@ -246,7 +251,8 @@ pub struct PgStore {
     schema: Option<String>,
     /// Drop `schema` when the store is dropped (throw-away test stores).
     drop_schema: bool,
-    idle: Mutex<Vec<Client>>,
+    /// Idle clients with the time they were given back.
+    idle: Mutex<Vec<(Client, Instant)>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -330,6 +336,24 @@ fn like_pattern(q: &str) -> String {
     s
 }
 
+/// The server is starting up or shutting down (SQLSTATE 57P01–57P03), or
+/// (with `refused_too`) refused the TCP connection (not listening yet).
+fn is_restarting(e: &::postgres::Error, refused_too: bool) -> bool {
+    if let Some(c) = e.code() {
+        return *c == SqlState::CANNOT_CONNECT_NOW
+            || *c == SqlState::ADMIN_SHUTDOWN
+            || *c == SqlState::CRASH_SHUTDOWN;
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return refused_too && io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        source = s.source();
+    }
+    false
+}
+
 fn is_violation(e: &::postgres::Error) -> bool {
     matches!(
         e.code(),
@@ -383,14 +407,32 @@ impl PgStore {
             drop_schema,
             idle: Mutex::new(Vec::new()),
         };
-        let mut c = store.connect()?;
+        let mut c = store.connect(false)?;
         migrate_to(&mut c, version)?;
         store.give_back(c);
         Ok(store)
     }
 
-    fn connect(&self) -> Result<Client> {
-        let mut c = self.config.connect(NoTls)?;
+    /// Connects, retrying with backoff for up to [`CONNECT_PATIENCE`] while
+    /// the server refuses connections because it is starting or shutting
+    /// down (a restart), and with `patient` also while nothing listens (the
+    /// server was reachable before, so it is restarting); other errors (bad
+    /// password, no such database) fail at once.
+    fn connect(&self, patient: bool) -> Result<Client> {
+        let start = Instant::now();
+        let mut wait = Duration::from_millis(100);
+        let mut c = loop {
+            match self.config.connect(NoTls) {
+                Ok(c) => break c,
+                Err(e)
+                    if is_restarting(&e, patient) && start.elapsed() + wait < CONNECT_PATIENCE =>
+                {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(Duration::from_secs(2));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         if let Some(schema) = &self.schema {
             c.batch_execute(&format!(
                 "CREATE SCHEMA IF NOT EXISTS {schema}; SET search_path TO {schema}"
@@ -414,15 +456,24 @@ impl PgStore {
         }
         let mut idle = lock(&self.idle);
         if idle.len() < MAX_IDLE {
-            idle.push(c);
+            idle.push((c, Instant::now()));
         }
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
         let pooled = lock(&self.idle).pop();
         let mut c = match pooled {
-            Some(c) if !c.is_closed() => c,
-            _ => self.connect()?,
+            Some((mut c, since)) if !c.is_closed() => {
+                // A connection that sat idle may have been closed by a server
+                // restart: check it (one round trip) rather than fail the call.
+                if since.elapsed() < CHECK_AFTER_IDLE || c.is_valid(Duration::from_secs(5)).is_ok()
+                {
+                    c
+                } else {
+                    self.connect(true)?
+                }
+            }
+            _ => self.connect(true)?,
         };
         let out = f(&mut c);
         self.give_back(c);

@@ -223,3 +223,42 @@ fn concurrent_writers_keep_ids_dense_and_readers_see_whole_batches() {
     assert_eq!(ids, (1..=500).collect::<Vec<_>>());
     assert!(reader.check_integrity().unwrap().is_empty());
 }
+
+/// A store survives a server restart: idle pooled connections are checked and
+/// replaced, and connecting waits while the server comes back. Restarts the
+/// server, so it is opt-in: `NEWSGRAPH_TEST_PG_RESTART="pg_ctlcluster 15 main
+/// restart" cargo test -p newsgraph-store --test postgres -- --ignored`.
+#[test]
+#[ignore = "restarts the PostgreSQL server (set NEWSGRAPH_TEST_PG_RESTART)"]
+fn survives_server_restart() {
+    let Some(url) = url() else { return };
+    let Ok(cmd) = std::env::var("NEWSGRAPH_TEST_PG_RESTART") else {
+        eprintln!("SKIPPED: set NEWSGRAPH_TEST_PG_RESTART to a command restarting the server");
+        return;
+    };
+    let s = fresh_at(&url);
+    let batch = |text: &str, seed: u32| {
+        s.insert_batch(
+            &Batch {
+                articles: &[prepared(text, "de", signature(seed, 0))],
+                ..Batch::default()
+            },
+            &NearDupPolicy::default(),
+        )
+    };
+    batch("Vor dem Neustart.", 1).unwrap();
+    // Restart in the background so the store also meets a refusing server.
+    let restart = std::thread::spawn(move || {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&cmd)
+            .status()
+            .expect("run the restart command")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    batch("Nach dem Neustart.", 2).unwrap();
+    assert!(restart.join().unwrap().success());
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(s.stats().unwrap().articles, 2);
+    assert!(s.check_integrity().unwrap().is_empty());
+}
