@@ -254,8 +254,15 @@ pub fn estimate_publication_date(text: &str, lang: &str) -> Option<String> {
     if let Some(f) = best_full {
         return Some(f[..10].to_string());
     }
+    // A day and month without a year ("am 14. September") only bounds the
+    // date: the years a text mentions are mostly background ("seit 2019",
+    // "im Dezember 2021"), so taking the next such day after the latest one
+    // is wrong more often than right. Only a month-day whose year the text
+    // itself states (a "September 2023" in the same text) is used.
     let (m, d) = best_partial?;
     let (y, lm) = latest_year_month?;
-    let year = if m < lm { y + 1 } else { y };
-    chrono::NaiveDate::from_ymd_opt(year, m, d).map(|x| x.format("%Y-%m-%d").to_string())
+    if lm != m {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(y, m, d).map(|x| x.format("%Y-%m-%d").to_string())
 }

@@ -215,6 +215,15 @@ fn date_lines_and_estimates() {
         estimate_publication_date(t, "de").as_deref(),
         Some("2024-01-17T19:47:09")
     );
+    // A year-less day is not given a year from background years.
+    let background = "Sie trafen sich am 14. September. Schon im Dezember 2021 gab es Gespräche.";
+    assert_eq!(estimate_publication_date(background, "de"), None);
+    // …but the text's own month-year anchors it.
+    let anchored = "Am 14. September trafen sie sich; der September 2023 war ereignisreich.";
+    assert_eq!(
+        estimate_publication_date(anchored, "de").as_deref(),
+        Some("2023-09-14")
+    );
     let body = "Die Gespräche begannen am 3. März 2023. Am 5. März 2023 endeten sie.";
     assert_eq!(
         estimate_publication_date(body, "de").as_deref(),

@@ -36,6 +36,10 @@ pub struct IngestArgs {
     /// No progress bar even on a terminal.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Only store the articles: no entity/time/event analysis and no story
+    /// clustering (run `newsgraph reanalyze` and `newsgraph recluster` later).
+    #[arg(long)]
+    pub no_analyse: bool,
 }
 
 #[derive(Args, Debug)]
@@ -192,7 +196,10 @@ pub fn ingest(ctx: &Ctx, a: IngestArgs) -> anyhow::Result<i32> {
         near_dup_threshold: a.near_dup_threshold,
         reader,
     };
-    let pipeline = Pipeline::new(store, opts);
+    let mut pipeline = Pipeline::new(store.clone(), opts);
+    if !a.no_analyse {
+        pipeline = pipeline.with_analyser(Arc::new(StoreAnalyser::for_store(store.as_ref())?));
+    }
     let bar = progress_bar(a.quiet);
     let mut last = Instant::now();
     let mut observer = |e: Event<'_>| match e {
@@ -209,12 +216,68 @@ pub fn ingest(ctx: &Ctx, a: IngestArgs) -> anyhow::Result<i32> {
     };
     let summary = pipeline.ingest(&a.inputs, &mut observer)?;
     bar.finish_and_clear();
+    // New analyses change the stories: re-cluster so that `stories` is
+    // current when ingest returns.
+    let stories = if !a.no_analyse && summary.analysed > 0 {
+        Some(crate::cmd::stories::recluster_store(
+            store.as_ref(),
+            newsgraph_stories::ClusterConfig::default(),
+        )?)
+    } else {
+        None
+    };
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        let mut v = serde_json::to_value(&summary)?;
+        if let (Some(obj), Some(st)) = (v.as_object_mut(), &stories) {
+            obj.insert("stories".into(), st.clone());
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         print_summary(&summary)?;
+        if let Some(st) = &stories {
+            println!(
+                "clustered into {} stories ({} with several articles) and {} storylines",
+                st["stories"], st["multi_article_stories"], st["storylines"]
+            );
+        }
     }
     Ok(if summary.processed_anything() { 0 } else { 1 })
+}
+
+/// The per-article analysis (`newsgraph-analyse`) as the pipeline's hook.
+/// Its entity registry starts from the entities already in the store, so a
+/// short form in a new article links to the entity an earlier article named.
+struct StoreAnalyser(newsgraph_analyse::Analyser);
+
+impl StoreAnalyser {
+    fn for_store(store: &dyn Store) -> anyhow::Result<Self> {
+        let known = store.list_entities(&newsgraph_store::EntityFilter::default())?;
+        let registry = newsgraph_link::EntityRegistry::from_entities(&known);
+        Ok(StoreAnalyser(newsgraph_analyse::Analyser::with_registry(
+            registry,
+        )?))
+    }
+}
+
+impl newsgraph_pipeline::Analyser for StoreAnalyser {
+    fn model_version(&self) -> String {
+        self.0.model_version()
+    }
+    fn analyse(&self, article: &Article) -> Result<newsgraph_model::Analysis, String> {
+        Ok(self.0.analyse(
+            &article.text,
+            &article.lang,
+            article.published.as_deref(),
+            article.id,
+        ))
+    }
+    fn resolve(
+        &self,
+        article_id: newsgraph_model::ArticleId,
+        analysis: &mut newsgraph_model::Analysis,
+    ) {
+        self.0.resolve(analysis, article_id);
+    }
 }
 
 /// `s` cut to at most `width` characters (with an ellipsis when cut).

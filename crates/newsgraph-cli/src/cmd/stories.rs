@@ -295,11 +295,30 @@ pub fn load_all(store: &dyn newsgraph_store::Store) -> Result<Vec<(Article, Opti
     Ok(out)
 }
 
+/// Re-clusters every stored article into stories and storylines and
+/// replaces them in the store; returns a JSON summary.
+pub fn recluster_store(
+    store: &dyn newsgraph_store::Store,
+    cfg: ClusterConfig,
+) -> Result<serde_json::Value> {
+    let items = load_all(store)?;
+    let analysed = items.iter().filter(|x| x.1.is_some()).count();
+    let (built, storylines) = run_recluster(&items, cfg, SimilarityModel::embedded()?);
+    let (sl, st) = records(&built, &storylines);
+    store.replace_stories(&sl, &st)?;
+    Ok(serde_json::json!({
+        "articles": items.len(),
+        "analysed": analysed,
+        "stories": st.len(),
+        "storylines": sl.len(),
+        "multi_article_stories": built.iter().filter(|b| b.story.article_ids.len() > 1).count(),
+    }))
+}
+
 /// `newsgraph recluster`.
 pub fn recluster(ctx: &Ctx, a: ReclusterArgs) -> Result<i32> {
     let mut buf = String::new();
     let store = open(ctx)?;
-    let items = load_all(store.as_ref())?;
     let mut cfg = ClusterConfig::default();
     if let Some(t) = a.threshold {
         cfg.join_threshold = t;
@@ -307,28 +326,18 @@ pub fn recluster(ctx: &Ctx, a: ReclusterArgs) -> Result<i32> {
     if let Some(w) = a.window_days {
         cfg.window_days = w;
     }
-    let analysed = items.iter().filter(|x| x.1.is_some()).count();
-    let (built, storylines) = run_recluster(&items, cfg, SimilarityModel::embedded()?);
-    let (sl, st) = records(&built, &storylines);
-    store.replace_stories(&sl, &st)?;
-    let summary = serde_json::json!({
-        "articles": items.len(),
-        "analysed": analysed,
-        "stories": st.len(),
-        "storylines": sl.len(),
-        "multi_article_stories": built.iter().filter(|b| b.story.article_ids.len() > 1).count(),
-    });
+    let summary = recluster_store(store.as_ref(), cfg)?;
     if a.json {
         outln!(buf, "{summary}");
     } else {
         outln!(
             buf,
             "re-clustered {} articles ({} analysed): {} stories ({} with several articles), {} storylines",
-            items.len(),
-            analysed,
-            st.len(),
+            summary["articles"],
+            summary["analysed"],
+            summary["stories"],
             summary["multi_article_stories"],
-            sl.len()
+            summary["storylines"]
         );
     }
     emit(&buf)?;
