@@ -226,6 +226,16 @@ pub fn ingest(ctx: &Ctx, a: IngestArgs) -> anyhow::Result<i32> {
     } else {
         None
     };
+    // Keep the search index next to a SQLite store consistent with it. The
+    // stories just changed, and they are indexed fields, so this refreshes
+    // every document whose store stamp is stale.
+    if summary.ingested > 0 && !ctx.db.contains("://") {
+        let dir = newsgraph_index::index_dir_for(&ctx.db_path());
+        let index = newsgraph_index::SearchIndex::open(&dir)
+            .with_context(|| format!("opening search index {}", dir.display()))?;
+        newsgraph_index::ensure_fresh(store.as_ref(), &index)
+            .with_context(|| format!("updating search index {}", dir.display()))?;
+    }
     if a.json {
         let mut v = serde_json::to_value(&summary)?;
         if let (Some(obj), Some(st)) = (v.as_object_mut(), &stories) {
