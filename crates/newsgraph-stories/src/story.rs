@@ -396,9 +396,11 @@ fn explain(
 
 /// Dated statements of a set of articles: every sentence holding a DATE
 /// timex with a calendar value, and every event with a date; identical
-/// (date, text) merged across articles; ordered by date.
+/// (date, text) merged across articles, and within an article (a sentence
+/// that is both a dated statement and a dated event is one entry of kind
+/// `event`); ordered by date.
 pub fn timeline(arts: &[&(Article, Option<Analysis>)]) -> Vec<TimelineEntry> {
-    let mut map: BTreeMap<(String, String, String), TimelineEntry> = BTreeMap::new();
+    let mut map: BTreeMap<(String, String), TimelineEntry> = BTreeMap::new();
     for (a, an) in arts {
         let Some(an) = an else { continue };
         let mut add = |date: &str, kind: &str, text: &str| {
@@ -407,7 +409,7 @@ pub fn timeline(arts: &[&(Article, Option<Analysis>)]) -> Vec<TimelineEntry> {
                 return;
             }
             let e = map
-                .entry((date.to_string(), kind.to_string(), text.clone()))
+                .entry((date.to_string(), text.clone()))
                 .or_insert_with(|| TimelineEntry {
                     date: date.to_string(),
                     kind: kind.to_string(),
@@ -416,6 +418,9 @@ pub fn timeline(arts: &[&(Article, Option<Analysis>)]) -> Vec<TimelineEntry> {
                     languages: Vec::new(),
                     sources: Vec::new(),
                 });
+            if kind == "event" {
+                e.kind = "event".to_string();
+            }
             if !e.article_ids.contains(&a.id) {
                 e.article_ids.push(a.id);
             }
@@ -574,6 +579,27 @@ mod tests {
             events: vec![],
             quotes: vec![],
         };
+        // The first sentence also reports a dated event: still one entry.
+        let mut an = an;
+        an.events.push(newsgraph_model::Event {
+            typ: "CONSULT".into(),
+            cameo: "04".into(),
+            mode: Some("meet".into()),
+            source: vec![],
+            target: vec![],
+            date: Some("2023-09-13".into()),
+            place: None,
+            modality: Default::default(),
+            trigger: "met".into(),
+            attributed_to: vec![],
+            provenance: newsgraph_model::Provenance {
+                article_id: 1,
+                start: 21,
+                end: 24,
+                sentence: "On 13 September they met.".into(),
+            },
+            objects: vec![],
+        });
         let items = [(a, Some(an))];
         let refs: Vec<&(Article, Option<Analysis>)> = items.iter().collect();
         let t = timeline(&refs);
@@ -582,5 +608,10 @@ mod tests {
             t.iter()
                 .all(|e| e.date == "2023-09-13" && e.article_ids == vec![1])
         );
+        let met = t
+            .iter()
+            .find(|e| e.text.ends_with("met."))
+            .map(|e| e.kind.as_str());
+        assert_eq!(met, Some("event"));
     }
 }
