@@ -5,7 +5,7 @@ use crate::{ApiError, AppState};
 use newsgraph_events::{ArticleMeta, Difference, MergedEvent};
 use newsgraph_index::{DayCount, EntityFacet, SearchRequest, SortOrder};
 use newsgraph_model::{Analysis, Article, ArticleId, Entity, EntityRef, Event, Quote, Story};
-use newsgraph_store::{EntityMention, StoryFilter};
+use newsgraph_store::{EntityMention, Store, StoryFilter};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -115,16 +115,16 @@ type Gathered = (
     Vec<Member>,
 );
 
-fn gather(st: &AppState, ids: &[ArticleId]) -> Result<Gathered, ApiError> {
+fn gather(store: &dyn Store, ids: &[ArticleId]) -> Result<Gathered, ApiError> {
     let mut events = Vec::new();
     let mut quotes = Vec::new();
     let mut metas = Vec::new();
     let mut members = Vec::new();
     for &id in ids {
-        let Some(a) = st.store.get_article(id)? else {
+        let Some(a) = store.get_article(id)? else {
             continue;
         };
-        if let Some(an) = st.store.get_analysis(id)? {
+        if let Some(an) = store.get_analysis(id)? {
             events.extend(an.analysis.events.into_iter().map(|e| (id, e)));
             quotes.extend(an.analysis.quotes.into_iter().map(|q| (id, q)));
         }
@@ -145,11 +145,17 @@ fn gather(st: &AppState, ids: &[ArticleId]) -> Result<Gathered, ApiError> {
 }
 
 pub fn story_detail(st: &AppState, id: i64) -> Result<StoryDetail, ApiError> {
-    let rec = st
-        .store
+    story_detail_in(st.store.as_ref(), id)
+}
+
+/// One story with its members, timeline, entities, merged events and the
+/// differences between its sources: the shape of `GET /api/stories/{id}`
+/// and of `newsgraph story ID --json`.
+pub fn story_detail_in(store: &dyn Store, id: i64) -> Result<StoryDetail, ApiError> {
+    let rec = store
         .get_story(id)?
         .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
-    let (events, quotes, metas, members) = gather(st, &rec.story.article_ids)?;
+    let (events, quotes, metas, members) = gather(store, &rec.story.article_ids)?;
     let merged = newsgraph_events::merge_events(&events);
     let differences = newsgraph_events::differences(&merged, &quotes, &metas);
     let field = |k: &str| {
@@ -202,7 +208,7 @@ pub fn events(
             .map(|a| a.id)
             .collect()
     };
-    let (events, _, _, _) = gather(st, &ids)?;
+    let (events, _, _, _) = gather(st.store.as_ref(), &ids)?;
     Ok(newsgraph_events::merge_events(&events))
 }
 

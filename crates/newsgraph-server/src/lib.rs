@@ -18,7 +18,7 @@ mod openapi;
 mod params;
 mod ui;
 
-pub use data::{ArticleDetail, EntityDetail, FrontStory, StoryDetail};
+pub use data::{ArticleDetail, EntityDetail, FrontStory, StoryDetail, story_detail_in};
 pub use error::ApiError;
 
 use axum::Router;

@@ -182,14 +182,15 @@ pub fn story(ctx: &Ctx, a: StoryArgs) -> Result<i32> {
         .cloned()
         .unwrap_or(serde_json::json!([]));
     if a.json {
-        let mut out = serde_json::json!({
-            "story": rec.story,
-            "members": members,
-            "timeline": timeline,
-            "entities": rec.story.top_entities,
-        });
-        if a.why {
-            out["why"] = why;
+        // The same shape as `GET /api/stories/{id}`: members, timeline,
+        // entities, merged events and the differences between sources.
+        let detail = newsgraph_server::story_detail_in(store.as_ref(), a.id)
+            .map_err(|e| anyhow::anyhow!("story {}: {}", a.id, e.message))?;
+        let mut out = serde_json::to_value(&detail)?;
+        if !a.why
+            && let Some(o) = out.as_object_mut()
+        {
+            o.remove("why");
         }
         outln!(buf, "{}", serde_json::to_string_pretty(&out)?);
         emit(&buf)?;
