@@ -257,10 +257,10 @@ pub fn ingest(ctx: &Ctx, a: IngestArgs) -> anyhow::Result<i32> {
 /// The per-article analysis (`newsgraph-analyse`) as the pipeline's hook.
 /// Its entity registry starts from the entities already in the store, so a
 /// short form in a new article links to the entity an earlier article named.
-struct StoreAnalyser(newsgraph_analyse::Analyser);
+pub(crate) struct StoreAnalyser(newsgraph_analyse::Analyser);
 
 impl StoreAnalyser {
-    fn for_store(store: &dyn Store) -> anyhow::Result<Self> {
+    pub(crate) fn for_store(store: &dyn Store) -> anyhow::Result<Self> {
         let known = store.list_entities(&newsgraph_store::EntityFilter::default())?;
         let registry = newsgraph_link::EntityRegistry::from_entities(&known);
         Ok(StoreAnalyser(newsgraph_analyse::Analyser::with_registry(

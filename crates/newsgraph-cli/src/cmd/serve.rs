@@ -49,16 +49,31 @@ impl Ingestor for PipelineIngestor {
             .and_then(|_| tmp.flush())
             .map_err(|e| format!("temporary file: {e}"))?;
         let path = tmp.path().to_string_lossy().into_owned();
+        // Same chain as `newsgraph ingest`: store, analyse, re-cluster.
+        let analyser = crate::cmd::ingest::StoreAnalyser::for_store(self.store.as_ref())
+            .map_err(|e| format!("loading the analysis models: {e:#}"))?;
         let pipeline = newsgraph_pipeline::Pipeline::new(
             self.store.clone(),
             newsgraph_pipeline::IngestOptions::default(),
-        );
+        )
+        .with_analyser(Arc::new(analyser));
         let summary = pipeline
             .ingest(&[path], &mut |_| {})
             .map_err(|e| e.to_string())?;
+        let mut report = serde_json::to_value(&summary).unwrap_or_default();
+        if summary.analysed > 0 {
+            let stories = crate::cmd::stories::recluster_store(
+                self.store.as_ref(),
+                newsgraph_stories::ClusterConfig::default(),
+            )
+            .map_err(|e| format!("clustering stories: {e:#}"))?;
+            if let Some(o) = report.as_object_mut() {
+                o.insert("stories".into(), stories);
+            }
+        }
         Ok(IngestReport {
             article_ids: summary.article_ids.clone(),
-            summary: serde_json::to_value(&summary).unwrap_or_default(),
+            summary: report,
         })
     }
 }
