@@ -380,9 +380,33 @@ pub struct Storyline {
     pub top_entities: Vec<EntityRef>,
 }
 
+/// Precision, recall and F1 from counts: `correct` of `predicted` system
+/// items match one of `gold` items. Each is 0 when its denominator is 0.
+/// The one definition every evaluator (`eval ner`, `eval timex`, …) uses.
+pub fn precision_recall_f1(correct: usize, predicted: usize, gold: usize) -> (f64, f64, f64) {
+    let ratio = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };
+    let (p, r) = (ratio(correct, predicted), ratio(correct, gold));
+    let f = if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    };
+    (p, r, f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precision_recall_f1_from_counts() {
+        let (p, r, f) = precision_recall_f1(3, 4, 6);
+        assert!((p - 0.75).abs() < 1e-12);
+        assert!((r - 0.5).abs() < 1e-12);
+        assert!((f - 0.6).abs() < 1e-12);
+        assert_eq!(precision_recall_f1(0, 0, 5), (0.0, 0.0, 0.0));
+        assert_eq!(precision_recall_f1(0, 3, 0), (0.0, 0.0, 0.0));
+    }
 
     #[test]
     fn span_slice_is_safe_on_bad_offsets() {

@@ -141,21 +141,7 @@ pub struct Prf {
 
 impl Prf {
     fn from_counts(gold: usize, predicted: usize, correct: usize) -> Prf {
-        let p = if predicted == 0 {
-            0.0
-        } else {
-            correct as f64 / predicted as f64
-        };
-        let r = if gold == 0 {
-            0.0
-        } else {
-            correct as f64 / gold as f64
-        };
-        let f = if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        };
+        let (p, r, f) = newsgraph_model::precision_recall_f1(correct, predicted, gold);
         Prf {
             precision: p,
             recall: r,

@@ -50,21 +50,7 @@ pub struct Prf {
 
 impl Prf {
     fn new(correct: usize, system: usize, gold: usize) -> Prf {
-        let p = if system == 0 {
-            0.0
-        } else {
-            correct as f64 / system as f64
-        };
-        let r = if gold == 0 {
-            0.0
-        } else {
-            correct as f64 / gold as f64
-        };
-        let f = if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        };
+        let (p, r, f) = newsgraph_model::precision_recall_f1(correct, system, gold);
         Prf {
             precision: round4(p),
             recall: round4(r),
