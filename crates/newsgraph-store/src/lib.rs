@@ -383,6 +383,46 @@ pub fn open(location: &str) -> Result<Box<dyn Store>> {
     Ok(Box::new(SqliteStore::open(location)?))
 }
 
+/// Encodes a MinHash signature for storage (little-endian `u32`s); the same
+/// bytes in every backend.
+pub(crate) fn sig_to_bytes(sig: &[u32]) -> Vec<u8> {
+    sig.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// Decodes [`sig_to_bytes`].
+pub(crate) fn bytes_to_sig(b: &[u8]) -> Vec<u32> {
+    b.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// Folds one near-duplicate candidate into the best so far: the highest
+/// score at or above the policy's threshold wins, ties go to the earlier
+/// article. Every backend chooses with this, so they link identically.
+pub(crate) fn better_near_duplicate(
+    best: Option<NearDuplicate>,
+    policy: &NearDupPolicy,
+    of: ArticleId,
+    score: f64,
+) -> Option<NearDuplicate> {
+    if score < policy.threshold || !score.is_finite() {
+        return best;
+    }
+    match best {
+        Some(b) if !(score > b.score || (score == b.score && of < b.of)) => Some(b),
+        _ => Some(NearDuplicate { of, score }),
+    }
+}
+
+/// Index of the sentence of `analysis` that contains byte `offset` (0 when none does).
+pub(crate) fn sentence_index_at(analysis: &Analysis, offset: usize) -> usize {
+    analysis
+        .sentences
+        .iter()
+        .position(|s| s.start <= offset && offset < s.end)
+        .unwrap_or(0)
+}
+
 /// Current time as RFC 3339 (UTC, seconds).
 pub(crate) fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

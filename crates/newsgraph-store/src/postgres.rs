@@ -301,20 +301,6 @@ fn article_from_row(r: &Row) -> Result<Article> {
     })
 }
 
-fn sig_to_bytes(sig: &[u32]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(sig.len() * 4);
-    for x in sig {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v
-}
-
-fn bytes_to_sig(b: &[u8]) -> Vec<u32> {
-    b.chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
 /// `LIMIT NULL` is "no limit" in PostgreSQL.
 fn limit_sql(limit: Option<usize>) -> Option<i64> {
     limit.map(|l| l.min(i64::MAX as usize) as i64)
@@ -600,28 +586,11 @@ fn best_near_duplicate(
                 continue;
             }
             let blob: Vec<u8> = tx.query_one(&sig_stmt, &[&id])?.try_get(0)?;
-            let score = (policy.similarity)(sig, &bytes_to_sig(&blob));
-            if score < policy.threshold || !score.is_finite() {
-                continue;
-            }
-            let better = match best {
-                None => true,
-                Some(b) => score > b.score || (score == b.score && id < b.of),
-            };
-            if better {
-                best = Some(NearDuplicate { of: id, score });
-            }
+            let score = (policy.similarity)(sig, &crate::bytes_to_sig(&blob));
+            best = crate::better_near_duplicate(best, policy, id, score);
         }
     }
     Ok(best)
-}
-
-fn sentence_index_at(analysis: &Analysis, offset: usize) -> usize {
-    analysis
-        .sentences
-        .iter()
-        .position(|s| s.start <= offset && offset < s.end)
-        .unwrap_or(0)
 }
 
 fn put_cache(tx: &mut Transaction<'_>, entries: &[CacheEntry], now: &str) -> Result<()> {
@@ -779,7 +748,7 @@ impl Store for PgStore {
                         &metadata,
                         &a.format,
                         &p.content_hash,
-                        &sig_to_bytes(&p.minhash),
+                        &crate::sig_to_bytes(&p.minhash),
                         &near.map(|n| n.of),
                         &near.map(|n| n.score),
                         &now,
@@ -1003,7 +972,7 @@ impl Store for PgStore {
                 for p in &analysis.places {
                     // A place relation of an entity never seen as a mention is a location.
                     tx.execute(&loc, &[&p.entity_id, &p.canonical])?;
-                    let s = sentence_index_at(analysis, p.start);
+                    let s = crate::sentence_index_at(analysis, p.start);
                     tx.execute(
                         &men,
                         &[

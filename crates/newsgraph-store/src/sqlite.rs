@@ -88,20 +88,6 @@ fn finish_article((mut a, meta): (Article, String)) -> Result<Article> {
     Ok(a)
 }
 
-fn sig_to_blob(sig: &[u32]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(sig.len() * 4);
-    for x in sig {
-        v.extend_from_slice(&x.to_le_bytes());
-    }
-    v
-}
-
-fn blob_to_sig(b: &[u8]) -> Vec<u32> {
-    b.chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
-}
-
 fn limit_sql(limit: Option<usize>) -> i64 {
     limit.map(|l| l.min(i64::MAX as usize) as i64).unwrap_or(-1)
 }
@@ -255,28 +241,11 @@ fn best_near_duplicate(
                 continue;
             }
             let blob: Vec<u8> = sig_stmt.query_row([id], |r| r.get(0))?;
-            let score = (policy.similarity)(sig, &blob_to_sig(&blob));
-            if score < policy.threshold || !score.is_finite() {
-                continue;
-            }
-            let better = match best {
-                None => true,
-                Some(b) => score > b.score || (score == b.score && id < b.of),
-            };
-            if better {
-                best = Some(NearDuplicate { of: id, score });
-            }
+            let score = (policy.similarity)(sig, &crate::bytes_to_sig(&blob));
+            best = crate::better_near_duplicate(best, policy, id, score);
         }
     }
     Ok(best)
-}
-
-fn sentence_index_at(analysis: &Analysis, offset: usize) -> usize {
-    analysis
-        .sentences
-        .iter()
-        .position(|s| s.start <= offset && offset < s.end)
-        .unwrap_or(0)
 }
 
 impl Store for SqliteStore {
@@ -405,7 +374,7 @@ impl Store for SqliteStore {
                     metadata,
                     a.format,
                     p.content_hash,
-                    sig_to_blob(&p.minhash),
+                    crate::sig_to_bytes(&p.minhash),
                     near.map(|n| n.of),
                     near.map(|n| n.score),
                     now,
@@ -623,7 +592,7 @@ impl Store for SqliteStore {
                         "INSERT OR IGNORE INTO entities (id, canonical, type) VALUES (?1, ?2, 'LOC')",
                     )?
                     .execute(params![p.entity_id, p.canonical])?;
-                    let s = sentence_index_at(analysis, p.start);
+                    let s = crate::sentence_index_at(analysis, p.start);
                     men.execute(params![
                         id,
                         p.entity_id,
