@@ -6,9 +6,10 @@
 //! Without `NEWSGRAPH_TEST_PG` the test is skipped with a message, except
 //! under CI (`CI=true`), where a missing server is a failure.
 
-use serde_json::Value;
+mod common;
+use common::{run, stdout_json};
+
 use std::path::Path;
-use std::process::Output;
 
 fn url() -> Option<String> {
     match std::env::var("NEWSGRAPH_TEST_PG") {
@@ -33,26 +34,6 @@ fn url() -> Option<String> {
 fn url_in_schema(url: &str, schema: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}options=-c%20search_path%3D{schema}")
-}
-
-fn run(db: &str, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_newsgraph"))
-        .env_remove("NEWSGRAPH_DB")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run newsgraph")
-}
-
-fn stdout_json(o: &Output) -> Value {
-    assert!(
-        o.status.success(),
-        "exit {:?}\nstderr: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
 }
 
 #[test]
