@@ -216,26 +216,23 @@ pub fn ingest(ctx: &Ctx, a: IngestArgs) -> anyhow::Result<i32> {
     };
     let summary = pipeline.ingest(&a.inputs, &mut observer)?;
     bar.finish_and_clear();
-    // New analyses change the stories: re-cluster so that `stories` is
-    // current when ingest returns.
-    let stories = if !a.no_analyse && summary.analysed > 0 {
-        Some(crate::cmd::stories::recluster_store(
-            store.as_ref(),
-            newsgraph_stories::ClusterConfig::default(),
-        )?)
+    let index = if summary.ingested > 0 && !ctx.db.contains("://") {
+        let dir = newsgraph_index::index_dir_for(&ctx.db_path());
+        Some(
+            newsgraph_index::SearchIndex::open(&dir)
+                .with_context(|| format!("opening search index {}", dir.display()))?,
+        )
     } else {
         None
     };
-    // Keep the search index next to a SQLite store consistent with it. The
-    // stories just changed, and they are indexed fields, so this refreshes
-    // every document whose store stamp is stale.
-    if summary.ingested > 0 && !ctx.db.contains("://") {
-        let dir = newsgraph_index::index_dir_for(&ctx.db_path());
-        let index = newsgraph_index::SearchIndex::open(&dir)
-            .with_context(|| format!("opening search index {}", dir.display()))?;
-        newsgraph_index::ensure_fresh(store.as_ref(), &index)
-            .with_context(|| format!("updating search index {}", dir.display()))?;
-    }
+    let analysed = if a.no_analyse { 0 } else { summary.analysed };
+    let refreshed = crate::cmd::refresh::after_ingest(
+        store.as_ref(),
+        index.as_ref(),
+        &summary.article_ids,
+        analysed,
+    )?;
+    let stories = refreshed.stories;
     if a.json {
         let mut v = serde_json::to_value(&summary)?;
         if let (Some(obj), Some(st)) = (v.as_object_mut(), &stories) {

@@ -3,6 +3,7 @@ pub mod analyze;
 pub mod events;
 pub mod ingest;
 pub mod ner;
+pub(crate) mod refresh;
 pub mod search;
 pub mod serve;
 pub mod similarity;

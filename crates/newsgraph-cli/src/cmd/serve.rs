@@ -34,6 +34,7 @@ pub struct ServeArgs {
 /// Ingests API bodies with the same pipeline as `newsgraph ingest`.
 struct PipelineIngestor {
     store: Arc<dyn Store>,
+    index: Arc<SearchIndex>,
 }
 
 impl Ingestor for PipelineIngestor {
@@ -49,7 +50,8 @@ impl Ingestor for PipelineIngestor {
             .and_then(|_| tmp.flush())
             .map_err(|e| format!("temporary file: {e}"))?;
         let path = tmp.path().to_string_lossy().into_owned();
-        // Same chain as `newsgraph ingest`: store, analyse, re-cluster.
+        // Same chain as `newsgraph ingest`: store, analyse, then
+        // `refresh::after_ingest` (stories, search index).
         let analyser = crate::cmd::ingest::StoreAnalyser::for_store(self.store.as_ref())
             .map_err(|e| format!("loading the analysis models: {e:#}"))?;
         let pipeline = newsgraph_pipeline::Pipeline::new(
@@ -61,15 +63,15 @@ impl Ingestor for PipelineIngestor {
             .ingest(&[path], &mut |_| {})
             .map_err(|e| e.to_string())?;
         let mut report = serde_json::to_value(&summary).unwrap_or_default();
-        if summary.analysed > 0 {
-            let stories = crate::cmd::stories::recluster_store(
-                self.store.as_ref(),
-                newsgraph_stories::ClusterConfig::default(),
-            )
-            .map_err(|e| format!("clustering stories: {e:#}"))?;
-            if let Some(o) = report.as_object_mut() {
-                o.insert("stories".into(), stories);
-            }
+        let refreshed = crate::cmd::refresh::after_ingest(
+            self.store.as_ref(),
+            Some(&self.index),
+            &summary.article_ids,
+            summary.analysed,
+        )
+        .map_err(|e| format!("{e:#}"))?;
+        if let (Some(o), Some(stories)) = (report.as_object_mut(), refreshed.stories) {
+            o.insert("stories".into(), stories);
         }
         Ok(IngestReport {
             article_ids: summary.article_ids.clone(),
@@ -102,6 +104,7 @@ pub fn serve(ctx: &Ctx, a: ServeArgs) -> anyhow::Result<i32> {
     let ingestor: Option<Arc<dyn Ingestor>> = token.as_ref().map(|_| {
         Arc::new(PipelineIngestor {
             store: store.clone(),
+            index: index.clone(),
         }) as Arc<dyn Ingestor>
     });
     let config = Config {

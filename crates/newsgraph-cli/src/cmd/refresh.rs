@@ -1,0 +1,56 @@
+//! What follows storing and analysing new articles, in one place for every
+//! way articles arrive (`newsgraph ingest`, `POST /api/ingest`, workers):
+//! the stories are brought up to date, then the search index.
+//!
+//! Each step is owned by its area's module; this file only fixes their order.
+//! A step that adds to the chain adds one call here, so that the CLI, the API
+//! and the workers can never drift apart.
+
+use anyhow::{Context, Result};
+use newsgraph_index::SearchIndex;
+use newsgraph_model::ArticleId;
+use newsgraph_store::Store;
+
+/// What [`after_ingest`] did, for the `--json` summaries.
+#[derive(Debug, Default)]
+pub(crate) struct Refreshed {
+    /// The stories step's summary (`None` when nothing was analysed).
+    pub stories: Option<serde_json::Value>,
+    /// Articles (re)indexed, when an index was given.
+    pub indexed: Option<u64>,
+}
+
+/// Brings the derived views up to date after a batch.
+///
+/// `new_ids` are the articles this batch stored; `analysed` is how many
+/// articles were analysed (this batch's and earlier left-overs). `index`,
+/// when given, is the search index next to the store.
+pub(crate) fn after_ingest(
+    store: &dyn Store,
+    index: Option<&SearchIndex>,
+    new_ids: &[ArticleId],
+    analysed: u64,
+) -> Result<Refreshed> {
+    let mut out = Refreshed::default();
+    // New analyses change the stories: re-cluster so that `stories` is
+    // current when ingest returns.
+    if analysed > 0 {
+        out.stories = Some(
+            crate::cmd::stories::recluster_store(
+                store,
+                newsgraph_stories::ClusterConfig::default(),
+            )
+            .context("clustering stories")?,
+        );
+    }
+    // Keep the search index consistent with the store. The stories just
+    // changed, and they are indexed fields, so this refreshes every document
+    // whose store stamp is stale.
+    if let Some(index) = index
+        && (!new_ids.is_empty() || analysed > 0)
+    {
+        let s = newsgraph_index::ensure_fresh(store, index).context("updating search index")?;
+        out.indexed = s.map(|s| s.articles as u64);
+    }
+    Ok(out)
+}
