@@ -28,6 +28,8 @@ mod schema;
 mod sqlite;
 
 #[cfg(feature = "postgres")]
+pub use postgres::{AssignerLock, Completed, Prefix, QUEUE_MIGRATIONS, QueueStatus};
+#[cfg(feature = "postgres")]
 pub use postgres::{PG_MIGRATIONS, PgStore};
 pub use schema::MIGRATIONS;
 pub use sqlite::SqliteStore;

@@ -31,6 +31,9 @@ use std::collections::HashSet;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+mod queue;
+pub use queue::{AssignerLock, Completed, Prefix, QUEUE_MIGRATIONS, QueueStatus};
+
 /// At most this many candidates are read per LSH band (as in SQLite).
 const MAX_CANDIDATES_PER_BAND: i64 = 64;
 /// Idle connections kept open.
@@ -395,6 +398,9 @@ impl PgStore {
         };
         let mut c = store.connect(false)?;
         migrate_to(&mut c, version)?;
+        if version >= 1 {
+            queue::migrate_queue(&mut c)?;
+        }
         store.give_back(c);
         Ok(store)
     }
@@ -604,6 +610,112 @@ fn put_cache(tx: &mut Transaction<'_>, entries: &[CacheEntry], now: &str) -> Res
     )?;
     for e in entries {
         tx.execute(&stmt, &[&e.url, &e.etag, &e.last_modified, &now])?;
+    }
+    Ok(())
+}
+
+/// [`Store::put_analyses`] inside a caller's transaction (also used by the
+/// work queue's assigner, which commits analyses with its queue bookkeeping).
+fn put_analyses_tx(
+    tx: &mut Transaction<'_>,
+    items: &[(ArticleId, Analysis)],
+    model_version: &str,
+    now: &str,
+) -> Result<()> {
+    let up = tx.prepare(
+        "INSERT INTO analyses (article_id, analysis, model_version, analysed_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (article_id) DO UPDATE SET analysis = excluded.analysis,
+            model_version = excluded.model_version,
+            analysed_at = excluded.analysed_at",
+    )?;
+    let ent = tx.prepare(
+        "INSERT INTO entities (id, canonical, type) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET canonical = excluded.canonical,
+            type = excluded.type",
+    )?;
+    let loc = tx.prepare(
+        "INSERT INTO entities (id, canonical, type) VALUES ($1, $2, 'LOC')
+         ON CONFLICT (id) DO NOTHING",
+    )?;
+    let men = tx.prepare(
+        "INSERT INTO mentions (article_id, entity_id, start, \"end\", text,
+            sentence, sentence_text, kind, lang)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT DO NOTHING",
+    )?;
+    let orphan = tx.prepare(
+        "DELETE FROM entities WHERE id = $1
+         AND NOT EXISTS (SELECT 1 FROM mentions WHERE entity_id = $1)",
+    )?;
+    for (id, analysis) in items {
+        let json = serde_json::to_string(analysis)?;
+        match tx.execute(&up, &[id, &json, &model_version, &now]) {
+            Err(e) if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) => {
+                return Err(StoreError::Invalid(format!(
+                    "analysis for article {id}, which is not stored"
+                )));
+            }
+            r => r?,
+        };
+        // Replace the article's mentions; remember which entities lose some.
+        let old = ids(tx.query(
+            "SELECT DISTINCT entity_id FROM mentions WHERE article_id = $1",
+            &[id],
+        )?)?;
+        tx.execute("DELETE FROM mentions WHERE article_id = $1", &[id])?;
+        let lang: String = if analysis.lang.is_empty() {
+            tx.query_one("SELECT lang FROM articles WHERE id = $1", &[id])?
+                .try_get(0)?
+        } else {
+            analysis.lang.clone()
+        };
+        let sentence_text = |i: usize| {
+            analysis
+                .sentences
+                .get(i)
+                .map(|s| s.text.as_str())
+                .unwrap_or("")
+        };
+        for m in &analysis.mentions {
+            tx.execute(&ent, &[&m.entity_id, &m.canonical, &m.typ.as_str()])?;
+            tx.execute(
+                &men,
+                &[
+                    id,
+                    &m.entity_id,
+                    &(m.start as i64),
+                    &(m.end as i64),
+                    &m.text,
+                    &(m.sentence as i64),
+                    &sentence_text(m.sentence),
+                    &"mention",
+                    &lang,
+                ],
+            )?;
+        }
+        for p in &analysis.places {
+            // A place relation of an entity never seen as a mention is a location.
+            tx.execute(&loc, &[&p.entity_id, &p.canonical])?;
+            let s = crate::sentence_index_at(analysis, p.start);
+            tx.execute(
+                &men,
+                &[
+                    id,
+                    &p.entity_id,
+                    &(p.start as i64),
+                    &(p.end as i64),
+                    &p.text,
+                    &(s as i64),
+                    &sentence_text(s),
+                    &p.kind,
+                    &lang,
+                ],
+            )?;
+        }
+        for e in old {
+            tx.execute(&orphan, &[&e])?;
+        }
     }
     Ok(())
 }
@@ -896,104 +1008,7 @@ impl Store for PgStore {
 
     fn put_analyses(&self, items: &[(ArticleId, Analysis)], model_version: &str) -> Result<()> {
         let now = now_rfc3339();
-        self.write(|tx| {
-            let up = tx.prepare(
-                "INSERT INTO analyses (article_id, analysis, model_version, analysed_at)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (article_id) DO UPDATE SET analysis = excluded.analysis,
-                    model_version = excluded.model_version,
-                    analysed_at = excluded.analysed_at",
-            )?;
-            let ent = tx.prepare(
-                "INSERT INTO entities (id, canonical, type) VALUES ($1, $2, $3)
-                 ON CONFLICT (id) DO UPDATE SET canonical = excluded.canonical,
-                    type = excluded.type",
-            )?;
-            let loc = tx.prepare(
-                "INSERT INTO entities (id, canonical, type) VALUES ($1, $2, 'LOC')
-                 ON CONFLICT (id) DO NOTHING",
-            )?;
-            let men = tx.prepare(
-                "INSERT INTO mentions (article_id, entity_id, start, \"end\", text,
-                    sentence, sentence_text, kind, lang)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 ON CONFLICT DO NOTHING",
-            )?;
-            let orphan = tx.prepare(
-                "DELETE FROM entities WHERE id = $1
-                 AND NOT EXISTS (SELECT 1 FROM mentions WHERE entity_id = $1)",
-            )?;
-            for (id, analysis) in items {
-                let json = serde_json::to_string(analysis)?;
-                match tx.execute(&up, &[id, &json, &model_version, &now]) {
-                    Err(e) if e.code() == Some(&SqlState::FOREIGN_KEY_VIOLATION) => {
-                        return Err(StoreError::Invalid(format!(
-                            "analysis for article {id}, which is not stored"
-                        )));
-                    }
-                    r => r?,
-                };
-                // Replace the article's mentions; remember which entities lose some.
-                let old = ids(tx.query(
-                    "SELECT DISTINCT entity_id FROM mentions WHERE article_id = $1",
-                    &[id],
-                )?)?;
-                tx.execute("DELETE FROM mentions WHERE article_id = $1", &[id])?;
-                let lang: String = if analysis.lang.is_empty() {
-                    tx.query_one("SELECT lang FROM articles WHERE id = $1", &[id])?
-                        .try_get(0)?
-                } else {
-                    analysis.lang.clone()
-                };
-                let sentence_text = |i: usize| {
-                    analysis
-                        .sentences
-                        .get(i)
-                        .map(|s| s.text.as_str())
-                        .unwrap_or("")
-                };
-                for m in &analysis.mentions {
-                    tx.execute(&ent, &[&m.entity_id, &m.canonical, &m.typ.as_str()])?;
-                    tx.execute(
-                        &men,
-                        &[
-                            id,
-                            &m.entity_id,
-                            &(m.start as i64),
-                            &(m.end as i64),
-                            &m.text,
-                            &(m.sentence as i64),
-                            &sentence_text(m.sentence),
-                            &"mention",
-                            &lang,
-                        ],
-                    )?;
-                }
-                for p in &analysis.places {
-                    // A place relation of an entity never seen as a mention is a location.
-                    tx.execute(&loc, &[&p.entity_id, &p.canonical])?;
-                    let s = crate::sentence_index_at(analysis, p.start);
-                    tx.execute(
-                        &men,
-                        &[
-                            id,
-                            &p.entity_id,
-                            &(p.start as i64),
-                            &(p.end as i64),
-                            &p.text,
-                            &(s as i64),
-                            &sentence_text(s),
-                            &p.kind,
-                            &lang,
-                        ],
-                    )?;
-                }
-                for e in old {
-                    tx.execute(&orphan, &[&e])?;
-                }
-            }
-            Ok(())
-        })
+        self.write(|tx| put_analyses_tx(tx, items, model_version, &now))
     }
 
     fn get_analysis(&self, id: ArticleId) -> Result<Option<StoredAnalysis>> {

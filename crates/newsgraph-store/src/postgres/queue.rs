@@ -1,0 +1,506 @@
+//! Worker mode's work queue (PostgreSQL only): several `newsgraph worker`
+//! processes, on any machines, analyse stored articles in parallel, and one
+//! assigner commits their results in article order.
+//!
+//! Life of an article in `work_queue`:
+//!
+//! ```text
+//! (stored, no analysis) ──enqueue──► pending ──claim (lease)──► pending, leased
+//!      leased ──finish──► analysed (pure analysis kept as JSON) | failed (error kept)
+//!      leased, lease expired (worker killed) ──► claimable again (attempts + 1;
+//!                                                 failed after `max_attempts`)
+//!      analysed/failed, whole prefix complete ──assigner──► done (analysis in `analyses`)
+//! ```
+//!
+//! - Claims use `SELECT … FOR UPDATE SKIP LOCKED` and are committed at once:
+//!   no row lock is held during the slow analysis; the lease (`lease_until`,
+//!   renewed by the worker while it works) is what keeps others off, and a
+//!   killed worker's articles come back when it runs out.
+//! - Workers store the *pure* per-article analysis. The ordered part (the
+//!   cross-article entity registry) and the stories are the assigner's: it
+//!   takes the longest run of completed articles right after
+//!   `assigned_upto`, resolves them in id order and writes analyses, queue
+//!   states and the new `assigned_upto` in ONE transaction, fenced by the old
+//!   `assigned_upto` (a second assigner can never commit the same prefix).
+//!   One assigner per store is elected with a session-level advisory lock
+//!   ([`AssignerLock`]).
+//! - The queue has its own migration track (`queue_migrations`), so the
+//!   main schema versions stay equal between the two backends.
+
+use super::{ARTICLE_COLUMNS, MIGRATION_LOCK, PgStore, article_from_row, put_analyses_tx};
+use crate::{Result, StoreError, now_rfc3339};
+use ::postgres::Client;
+use newsgraph_model::{Analysis, Article, ArticleId};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Versioned migrations of the work queue: `(version, name, SQL)`.
+/// Never edit a released migration: append a new one.
+pub static QUEUE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "work_queue",
+    r#"
+CREATE TABLE work_queue (
+    article_id    BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    state         TEXT NOT NULL DEFAULT 'pending'
+                  CHECK (state IN ('pending', 'analysed', 'failed', 'done')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    leased_by     TEXT,
+    lease_until   TIMESTAMPTZ,
+    model_version TEXT,
+    analysis      TEXT,
+    error         TEXT,
+    updated_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX work_queue_pending ON work_queue (article_id) WHERE state = 'pending';
+CREATE INDEX work_queue_open ON work_queue (article_id) WHERE state <> 'done';
+CREATE TABLE work_queue_state (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    scanned_upto  BIGINT NOT NULL,
+    assigned_upto BIGINT NOT NULL,
+    assigned_at   TIMESTAMPTZ
+);
+INSERT INTO work_queue_state (id, scanned_upto, assigned_upto) VALUES (1, 0, 0);
+"#,
+)];
+
+/// Applies the queue migrations not applied yet (under the migration lock).
+pub(super) fn migrate_queue(c: &mut Client) -> Result<()> {
+    for (version, name, sql) in QUEUE_MIGRATIONS {
+        let mut tx = c.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS queue_migrations (
+                version    BIGINT PRIMARY KEY,
+                name       TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )",
+        )?;
+        let done = tx.query_opt(
+            "SELECT version FROM queue_migrations WHERE version = $1",
+            &[version],
+        )?;
+        if done.is_some() {
+            continue;
+        }
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO queue_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            &[version, name, &now_rfc3339()],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Counts of the work queue (`newsgraph worker --status`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueStatus {
+    /// Waiting for a worker (never claimed, or their lease ran out).
+    pub pending: u64,
+    /// Claimed by a worker whose lease is still running.
+    pub leased: u64,
+    /// Analysed, waiting for the assigner.
+    pub analysed: u64,
+    /// Analysis failed (the error is kept); assigned without an analysis.
+    pub failed: u64,
+    /// Analysed and assigned.
+    pub done: u64,
+    /// Stored articles not yet looked at by the queue (above `scanned_upto`).
+    pub not_enqueued: u64,
+    /// Queue rows after `assigned_upto` that the assigner has still to commit.
+    pub unassigned: u64,
+    /// Every article up to this id has been considered for the queue.
+    pub scanned_upto: ArticleId,
+    /// Every queued article up to this id has been assigned, in order.
+    pub assigned_upto: ArticleId,
+}
+
+impl QueueStatus {
+    /// Nothing left for workers: no article pending or leased, none unscanned.
+    pub fn analysis_finished(&self) -> bool {
+        self.pending == 0 && self.leased == 0 && self.not_enqueued == 0
+    }
+
+    /// Nothing left at all: analysis finished and everything assigned.
+    pub fn all_finished(&self) -> bool {
+        self.analysis_finished() && self.unassigned == 0
+    }
+}
+
+/// One article of a completed prefix, as the assigner receives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completed {
+    pub article_id: ArticleId,
+    /// The worker's (pure, unresolved) analysis and its model version;
+    /// `None` when the analysis failed (the article is assigned without one).
+    pub analysis: Option<(Analysis, String)>,
+}
+
+/// The longest run of completed queue rows right after `assigned_upto`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Prefix {
+    pub assigned_upto: ArticleId,
+    pub items: Vec<Completed>,
+}
+
+/// The assigner's election: a PostgreSQL session-level advisory lock held on
+/// a dedicated connection for as long as this value lives (and the
+/// connection does). Keyed by the store's schema, so stores in different
+/// schemas of one database have independent assigners.
+pub struct AssignerLock {
+    client: Client,
+}
+
+impl AssignerLock {
+    /// Whether the lock is still held: its connection is alive (a server
+    /// restart or a cut connection releases it).
+    pub fn is_held(&mut self) -> bool {
+        !self.client.is_closed() && self.client.is_valid(Duration::from_secs(5)).is_ok()
+    }
+}
+
+impl StoreError {
+    /// Whether trying again later may succeed: the connection failed or was
+    /// cut (server restart, network), the server is starting or shutting
+    /// down, is out of connections, or asked for a retry (serialization
+    /// failure, deadlock). Worker loops back off and retry on these.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            StoreError::Postgres(e) => {
+                if e.is_closed() {
+                    return true;
+                }
+                match e.code() {
+                    Some(c) => {
+                        let c = c.code();
+                        c.starts_with("08")
+                            || c.starts_with("57P")
+                            || matches!(c, "40001" | "40P01" | "53300")
+                    }
+                    // No SQLSTATE: an I/O error or a timeout on the way.
+                    None => true,
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64().max(0.001)
+}
+
+impl PgStore {
+    /// Adds every stored article without an analysis that the queue has not
+    /// seen yet (ids above `scanned_upto`) as `pending`; returns how many.
+    /// Cheap when nothing is new (an index range scan); safe to call from
+    /// any number of processes at once.
+    pub fn enqueue_unanalysed(&self) -> Result<u64> {
+        self.write(|tx| {
+            let lo: i64 = tx
+                .query_one(
+                    "SELECT scanned_upto FROM work_queue_state WHERE id = 1 FOR UPDATE",
+                    &[],
+                )?
+                .try_get(0)?;
+            // Batches commit in id order (insert_batch's table lock), so
+            // every article up to the current maximum is visible now.
+            let hi: i64 = tx
+                .query_one("SELECT COALESCE(MAX(id), 0)::BIGINT FROM articles", &[])?
+                .try_get(0)?;
+            if hi <= lo {
+                return Ok(0);
+            }
+            let n = tx.execute(
+                "INSERT INTO work_queue (article_id)
+                 SELECT a.id FROM articles a
+                 WHERE a.id > $1 AND a.id <= $2
+                   AND NOT EXISTS (SELECT 1 FROM analyses n WHERE n.article_id = a.id)
+                 ON CONFLICT (article_id) DO NOTHING",
+                &[&lo, &hi],
+            )?;
+            tx.execute(
+                "UPDATE work_queue_state SET scanned_upto = $1 WHERE id = 1",
+                &[&hi],
+            )?;
+            Ok(n)
+        })
+    }
+
+    /// Claims up to `n` pending articles (lowest ids first) for `worker`,
+    /// leased for `lease`, and returns them in id order. Articles whose
+    /// lease ran out `max_attempts` times (a worker died on each) are marked
+    /// `failed` instead of being handed out again.
+    pub fn claim_work(
+        &self,
+        worker: &str,
+        n: usize,
+        lease: Duration,
+        max_attempts: u32,
+    ) -> Result<Vec<Article>> {
+        let max_attempts = i32::try_from(max_attempts.max(1)).unwrap_or(i32::MAX);
+        let ids: Vec<i64> = self.write(|tx| {
+            tx.execute(
+                "UPDATE work_queue SET state = 'failed', leased_by = NULL, lease_until = NULL,
+                    error = 'gave up after ' || attempts || ' attempts: the lease ran out each \
+                             time (worker killed, or slower than its lease)',
+                    updated_at = now()
+                 WHERE state = 'pending' AND lease_until < now() AND attempts >= $1",
+                &[&max_attempts],
+            )?;
+            let rows = tx.query(
+                "WITH c AS (
+                     SELECT article_id FROM work_queue
+                     WHERE state = 'pending' AND (lease_until IS NULL OR lease_until < now())
+                     ORDER BY article_id LIMIT $2
+                     FOR UPDATE SKIP LOCKED)
+                 UPDATE work_queue w SET leased_by = $1,
+                     lease_until = now() + make_interval(secs => $3),
+                     attempts = w.attempts + 1, updated_at = now()
+                 FROM c WHERE w.article_id = c.article_id
+                 RETURNING w.article_id",
+                &[&worker, &(n.min(i64::MAX as usize) as i64), &secs(lease)],
+            )?;
+            rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+        })?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.with(|c| {
+            c.query(
+                &format!("SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ANY($1) ORDER BY id"),
+                &[&ids],
+            )?
+            .iter()
+            .map(article_from_row)
+            .collect()
+        })
+    }
+
+    /// Extends `worker`'s lease on `ids` (those it still holds) to `lease`
+    /// from now; returns how many it still holds.
+    pub fn renew_lease(&self, worker: &str, ids: &[ArticleId], lease: Duration) -> Result<u64> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE work_queue SET lease_until = now() + make_interval(secs => $3)
+                 WHERE article_id = ANY($2) AND leased_by = $1 AND state = 'pending'",
+                &[&worker, &ids, &secs(lease)],
+            )?)
+        })
+    }
+
+    /// Records `worker`'s results in one transaction: pure analyses (state
+    /// `analysed`) and failures (state `failed`, with the reason). Results
+    /// for articles the worker no longer holds (its lease ran out and another
+    /// worker claimed them) are ignored. Returns how many were recorded.
+    pub fn finish_work(
+        &self,
+        worker: &str,
+        model_version: &str,
+        analysed: &[(ArticleId, Analysis)],
+        failed: &[(ArticleId, String)],
+    ) -> Result<u64> {
+        let mut json = Vec::with_capacity(analysed.len());
+        for (id, a) in analysed {
+            json.push((*id, serde_json::to_string(a)?));
+        }
+        self.write(|tx| {
+            let ok = tx.prepare(
+                "UPDATE work_queue SET state = 'analysed', analysis = $3, model_version = $4,
+                    error = NULL, leased_by = NULL, lease_until = NULL, updated_at = now()
+                 WHERE article_id = $1 AND leased_by = $2 AND state = 'pending'",
+            )?;
+            let bad = tx.prepare(
+                "UPDATE work_queue SET state = 'failed', error = $3, model_version = $4,
+                    leased_by = NULL, lease_until = NULL, updated_at = now()
+                 WHERE article_id = $1 AND leased_by = $2 AND state = 'pending'",
+            )?;
+            let mut n = 0;
+            for (id, a) in &json {
+                n += tx.execute(&ok, &[id, &worker, a, &model_version])?;
+            }
+            for (id, reason) in failed {
+                n += tx.execute(&bad, &[id, &worker, reason, &model_version])?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Gives `worker`'s unfinished claims back at once (clean shutdown), not
+    /// counting them as attempts. Returns how many were released.
+    pub fn release_work(&self, worker: &str, ids: &[ArticleId]) -> Result<u64> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE work_queue SET leased_by = NULL, lease_until = NULL,
+                    attempts = GREATEST(attempts - 1, 0), updated_at = now()
+                 WHERE article_id = ANY($2) AND leased_by = $1 AND state = 'pending'",
+                &[&worker, &ids],
+            )?)
+        })
+    }
+
+    /// The queue's counts.
+    pub fn queue_status(&self) -> Result<QueueStatus> {
+        self.with(|c| {
+            let st = c.query_one(
+                "SELECT scanned_upto, assigned_upto FROM work_queue_state WHERE id = 1",
+                &[],
+            )?;
+            let (scanned_upto, assigned_upto): (i64, i64) = (st.try_get(0)?, st.try_get(1)?);
+            let r = c.query_one(
+                "SELECT
+                   COUNT(*) FILTER (WHERE state = 'pending'
+                                      AND (lease_until IS NULL OR lease_until < now())),
+                   COUNT(*) FILTER (WHERE state = 'pending' AND lease_until >= now()),
+                   COUNT(*) FILTER (WHERE state = 'analysed'),
+                   COUNT(*) FILTER (WHERE state = 'failed'),
+                   COUNT(*) FILTER (WHERE state = 'done'),
+                   COUNT(*) FILTER (WHERE state <> 'done' AND article_id > $1)
+                 FROM work_queue",
+                &[&assigned_upto],
+            )?;
+            let not_enqueued: i64 = c
+                .query_one(
+                    "SELECT COUNT(*) FROM articles WHERE id > $1",
+                    &[&scanned_upto],
+                )?
+                .try_get(0)?;
+            let n = |i: usize| -> Result<u64> { Ok(r.try_get::<_, i64>(i)?.max(0) as u64) };
+            Ok(QueueStatus {
+                pending: n(0)?,
+                leased: n(1)?,
+                analysed: n(2)?,
+                failed: n(3)?,
+                done: n(4)?,
+                unassigned: n(5)?,
+                not_enqueued: not_enqueued.max(0) as u64,
+                scanned_upto,
+                assigned_upto,
+            })
+        })
+    }
+
+    /// The longest run (at most `limit`) of completed (analysed or failed)
+    /// queue rows right after `assigned_upto`, in id order: what the
+    /// assigner may commit next. Empty while the next article is pending.
+    pub fn completed_prefix(&self, limit: usize) -> Result<Prefix> {
+        self.with(|c| {
+            let assigned_upto: i64 = c
+                .query_one(
+                    "SELECT assigned_upto FROM work_queue_state WHERE id = 1",
+                    &[],
+                )?
+                .try_get(0)?;
+            let rows = c.query(
+                "SELECT article_id, state, analysis, model_version FROM work_queue
+                 WHERE article_id > $1 AND state <> 'done'
+                 ORDER BY article_id LIMIT $2",
+                &[&assigned_upto, &(limit.min(i64::MAX as usize) as i64)],
+            )?;
+            let mut items = Vec::new();
+            for r in &rows {
+                let state: String = r.try_get(1)?;
+                let article_id: i64 = r.try_get(0)?;
+                let analysis = match state.as_str() {
+                    "pending" => break,
+                    "failed" => None,
+                    "analysed" => {
+                        let json: Option<String> = r.try_get(2)?;
+                        let version: Option<String> = r.try_get(3)?;
+                        match (json, version) {
+                            (Some(j), Some(v)) => Some((serde_json::from_str(&j)?, v)),
+                            _ => {
+                                return Err(StoreError::Corrupt(format!(
+                                    "work_queue: article {article_id} is analysed without an analysis"
+                                )));
+                            }
+                        }
+                    }
+                    other => {
+                        return Err(StoreError::Corrupt(format!(
+                            "work_queue: article {article_id} in unknown state {other:?}"
+                        )));
+                    }
+                };
+                items.push(Completed {
+                    article_id,
+                    analysis,
+                });
+            }
+            Ok(Prefix {
+                assigned_upto,
+                items,
+            })
+        })
+    }
+
+    /// Commits an assigned prefix in ONE transaction: the resolved analyses
+    /// (in id order, as [`crate::Store::put_analyses`] would store them), the
+    /// queue rows up to `new_upto` as `done`, and `assigned_upto = new_upto`,
+    /// only if `assigned_upto` is still `expected_upto` (returns `false`,
+    /// writing nothing, when another assigner got there first).
+    pub fn commit_assigned(
+        &self,
+        expected_upto: ArticleId,
+        new_upto: ArticleId,
+        resolved: &[(ArticleId, Analysis, String)],
+    ) -> Result<bool> {
+        if new_upto < expected_upto
+            || resolved
+                .iter()
+                .any(|(id, ..)| *id <= expected_upto || *id > new_upto)
+        {
+            return Err(StoreError::Invalid(format!(
+                "assigned prefix ({expected_upto}, {new_upto}] does not hold every resolved article"
+            )));
+        }
+        let now = now_rfc3339();
+        self.write(|tx| {
+            let fenced = tx.execute(
+                "UPDATE work_queue_state SET assigned_upto = $2, assigned_at = now()
+                 WHERE id = 1 AND assigned_upto = $1",
+                &[&expected_upto, &new_upto],
+            )?;
+            if fenced == 0 {
+                return Ok(false);
+            }
+            // Runs of one model version, in id order (entity names are
+            // last-writer-wins, as with one process writing batch by batch).
+            let mut start = 0;
+            while start < resolved.len() {
+                let version = &resolved[start].2;
+                let end = resolved[start..]
+                    .iter()
+                    .position(|r| &r.2 != version)
+                    .map_or(resolved.len(), |p| start + p);
+                let items: Vec<(ArticleId, Analysis)> = resolved[start..end]
+                    .iter()
+                    .map(|(id, a, _)| (*id, a.clone()))
+                    .collect();
+                put_analyses_tx(tx, &items, version, &now)?;
+                start = end;
+            }
+            tx.execute(
+                "UPDATE work_queue SET state = 'done', analysis = NULL, updated_at = now()
+                 WHERE article_id > $1 AND article_id <= $2 AND state = 'analysed'",
+                &[&expected_upto, &new_upto],
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// Tries to become this store's assigner: `Some` when this process now
+    /// holds the advisory lock, `None` when another process does.
+    pub fn try_assigner_lock(&self) -> Result<Option<AssignerLock>> {
+        let mut client = self.connect(true)?;
+        let got: bool = client
+            .query_one(
+                "SELECT pg_try_advisory_lock(
+                     hashtextextended('newsgraph-assigner/' || current_schema(), 0))",
+                &[],
+            )?
+            .try_get(0)?;
+        Ok(got.then_some(AssignerLock { client }))
+    }
+}
