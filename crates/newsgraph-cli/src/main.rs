@@ -57,6 +57,15 @@ enum Command {
     Story(cmd::stories::StoryArgs),
     /// Re-cluster every stored article into stories and storylines.
     Recluster(cmd::stories::ReclusterArgs),
+    /// List events merged across articles: who did what to whom, when, where, reported by which articles.
+    Events(cmd::events::EventsArgs),
+    /// Export data (events: one row per merged event, GDELT-like columns).
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Worker mode (PostgreSQL): analyse queued articles in parallel; one elected assigner keeps stories in order.
+    Worker(cmd::worker::WorkerArgs),
     /// Run a benchmark; prints JSON.
     Bench {
         #[command(subcommand)]
@@ -84,6 +93,12 @@ enum Command {
 enum BenchCommand {
     /// Streaming story clustering on 200,000 recombined articles: BCubed, articles/s, memory.
     Stories(cmd::stories::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// Merged events as CSV or JSON Lines: date, actors, PLOVER type, CAMEO codes, place, source URLs, sentence.
+    Events(cmd::events::ExportArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -136,6 +151,11 @@ fn main() {
         Command::Storylines(a) => cmd::stories::storylines(&ctx, a),
         Command::Story(a) => cmd::stories::story(&ctx, a),
         Command::Recluster(a) => cmd::stories::recluster(&ctx, a),
+        Command::Events(a) => cmd::events::events(&ctx, a),
+        Command::Export {
+            what: ExportCommand::Events(a),
+        } => cmd::events::export(&ctx, a),
+        Command::Worker(a) => cmd::worker::worker(&ctx, a),
         Command::Bench {
             what: BenchCommand::Stories(a),
         } => cmd::stories::bench(a),

@@ -485,6 +485,7 @@ impl Lexicon {
 pub struct CameoTable {
     by_type: HashMap<String, String>,
     by_mode: HashMap<String, String>,
+    codes: HashMap<String, String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -493,6 +494,8 @@ struct CameoFile {
     cameo: HashMap<String, String>,
     #[serde(default)]
     cameo_mode: HashMap<String, String>,
+    #[serde(default)]
+    cameo_code: HashMap<String, String>,
 }
 
 impl CameoTable {
@@ -505,6 +508,24 @@ impl CameoTable {
         }
         self.by_type.get(typ).cloned().unwrap_or_default()
     }
+
+    /// The full CAMEO event code (three or four digits, e.g. `042` "make a
+    /// visit", `1312` "threaten with sanctions") where the mode names one
+    /// (`[cameo_code]`, key "TYPE/mode"), else the root's generic code
+    /// (root + `0`); `""` if the type is unknown.
+    pub fn code(&self, typ: &str, mode: Option<&str>) -> String {
+        if let Some(m) = mode
+            && let Some(c) = self.codes.get(&format!("{typ}/{m}"))
+        {
+            return c.clone();
+        }
+        let root = self.root(typ, mode);
+        if root.is_empty() {
+            root
+        } else {
+            format!("{root}0")
+        }
+    }
 }
 
 /// The CAMEO table (loaded once).
@@ -515,6 +536,7 @@ pub fn cameo() -> &'static CameoTable {
         CameoTable {
             by_type: f.cameo,
             by_mode: f.cameo_mode,
+            codes: f.cameo_code,
         }
     })
 }
@@ -571,5 +593,22 @@ mod tests {
         }
         assert_eq!(cameo().root("CONSULT", Some("visit")), "04");
         assert_eq!(cameo().root("FIGHT", Some("heavy-weapons")), "19");
+    }
+
+    #[test]
+    fn full_cameo_codes_start_with_their_root() {
+        let t = cameo();
+        assert!(!t.codes.is_empty());
+        for (key, code) in &t.codes {
+            let (typ, mode) = key.split_once('/').unwrap_or((key, ""));
+            let root = t.root(typ, Some(mode));
+            assert!(
+                code.starts_with(&root) && code.len() > 2,
+                "{key} = {code}, root {root:?}"
+            );
+        }
+        assert_eq!(t.code("CONSULT", Some("visit")), "042");
+        assert_eq!(t.code("CONSULT", None), "040");
+        assert_eq!(t.code("NO-SUCH-TYPE", None), "");
     }
 }

@@ -9,6 +9,8 @@
 //! - [`differences`]: details that differ between sources (quantities,
 //!   dates, places, participants, negated vs asserted) and claims only one
 //!   source makes.
+//! - [`list_events`], [`export_rows`]: the merged-event listing and GDELT-like
+//!   export shared by the CLI and the API.
 //! - [`eval`]: the PLOVER gold-standard scorer.
 //!
 //! Language knowledge lives in `data/lang/<code>/events.toml` (triggers,
@@ -18,12 +20,17 @@
 pub mod eval;
 mod extract;
 pub mod lexicon;
+pub mod listing;
 mod merge;
 mod quotes;
 mod sentence;
 
 pub use extract::plover_type;
 pub use lexicon::{Lexicon, LexiconError, lexicon};
+pub use listing::{
+    EventQuery, ExportArticle, ExportError, ExportRow, export_rows, list_events, write_csv,
+    write_jsonl,
+};
 pub use merge::{ArticleMeta, Difference, MergedEvent, Version, differences, merge_events};
 
 use newsgraph_model::{Actor, Analysis, ArticleId, Event, Quote, Sentence};

@@ -143,8 +143,40 @@ fn mergeable(a: &Event, b: &Event) -> bool {
     a.typ == b.typ
         && mode_family(a.mode.as_deref()) == mode_family(b.mode.as_deref())
         && polarity(a.modality) == polarity(b.modality)
-        && dates_compatible(&a.date, &b.date)
         && actors_overlap(a, b)
+        && !conflict(a, b)
+}
+
+fn is_person(a: &Actor) -> bool {
+    a.entity_id
+        .as_deref()
+        .is_some_and(|id| id.starts_with("per:"))
+}
+
+/// Evidence that two reports are different happenings even though they
+/// share an actor: different days; different people on the other side
+/// ("Putin meets Kim" vs "Putin meets Choe": each names a person the other
+/// lacks); or reversed roles of a directed event ("Kim invites Putin" vs
+/// "Putin invites Kim").
+fn conflict(a: &Event, b: &Event) -> bool {
+    if !dates_compatible(&a.date, &b.date) {
+        return true;
+    }
+    let persons =
+        |e: &Event| -> Vec<Actor> { all_actors(e).filter(|x| is_person(x)).cloned().collect() };
+    let (pa, pb) = (persons(a), persons(b));
+    let a_only = pa.iter().any(|x| !pb.iter().any(|y| same_actor(x, y)));
+    let b_only = pb.iter().any(|y| !pa.iter().any(|x| same_actor(x, y)));
+    if a_only && b_only && pa.len() + pb.len() >= 3 {
+        return true;
+    }
+    let meets = |xs: &[Actor], ys: &[Actor]| xs.iter().any(|x| ys.iter().any(|y| same_actor(x, y)));
+    let directed = mode_family(a.mode.as_deref()).is_some() || a.mode.is_none();
+    directed
+        && !a.source.is_empty()
+        && !b.source.is_empty()
+        && !meets(&a.source, &b.source)
+        && (meets(&a.source, &b.target) || meets(&b.source, &a.target))
 }
 
 fn find(p: &mut [usize], mut x: usize) -> usize {
@@ -210,13 +242,27 @@ pub fn merge_events(events: &[(ArticleId, Event)]) -> Vec<MergedEvent> {
     for (i, (_, e)) in events.iter().enumerate() {
         by_type.entry(e.typ.as_str()).or_default().push(i);
     }
+    // Single link on evidence (shared actor), complete link on conflict:
+    // two groups join only when no member of one conflicts with a member
+    // of the other, so an undated report cannot chain two different days.
+    let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
     for idx in by_type.values() {
         for (k, &i) in idx.iter().enumerate() {
             for &j in &idx[k + 1..] {
                 if mergeable(&events[i].1, &events[j].1) {
                     let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                    if a != b {
+                    if a == b {
+                        continue;
+                    }
+                    let clash = members[a].iter().any(|&x| {
+                        members[b]
+                            .iter()
+                            .any(|&y| conflict(&events[x].1, &events[y].1))
+                    });
+                    if !clash {
                         parent[b] = a;
+                        let moved = std::mem::take(&mut members[b]);
+                        members[a].extend(moved);
                     }
                 }
             }
