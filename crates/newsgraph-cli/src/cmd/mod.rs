@@ -9,3 +9,4 @@ pub mod serve;
 pub mod similarity;
 pub mod stories;
 pub mod time;
+pub mod worker;
