@@ -50,6 +50,17 @@ pub fn extract(
     let Ok(lx) = lexicon(lang) else {
         return (Vec::new(), Vec::new());
     };
+    extract_with(text, lx, analysis, article_id)
+}
+
+/// [`extract`] with an explicit lexicon (e.g. one with entries removed, as
+/// the held-out protocol of [`eval::heldout`] does).
+pub fn extract_with(
+    text: &str,
+    lx: &Lexicon,
+    analysis: &Analysis,
+    article_id: ArticleId,
+) -> (Vec<Event>, Vec<Quote>) {
     let ctx = extract::ArticleCtx {
         text,
         lx,
@@ -99,6 +110,13 @@ fn attribution(e: &Event, quotes: &[Quote], credits: &[Actor]) -> Vec<Actor> {
 /// The main event of a single sentence (as PLOVER gold records code one
 /// event per sentence): the first event in sentence order. Used by `eval`.
 pub fn extract_sentence(sentence: &str, lang: &str) -> Option<Event> {
+    let lx = lexicon(lang).ok()?;
+    extract_sentence_with(sentence, lx)
+}
+
+/// [`extract_sentence`] with an explicit lexicon.
+pub fn extract_sentence_with(sentence: &str, lx: &Lexicon) -> Option<Event> {
+    let lang = lx.lang.clone();
     let analysis = Analysis {
         lang: lang.to_string(),
         sentences: vec![Sentence {
@@ -108,5 +126,8 @@ pub fn extract_sentence(sentence: &str, lang: &str) -> Option<Event> {
         }],
         ..Default::default()
     };
-    extract(sentence, lang, &analysis, 0).0.into_iter().next()
+    extract_with(sentence, lx, &analysis, 0)
+        .0
+        .into_iter()
+        .next()
 }

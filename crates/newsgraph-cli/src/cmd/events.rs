@@ -226,6 +226,12 @@ pub struct EvalArgs {
     /// Also print every record the extractor got wrong (type or actors).
     #[arg(long)]
     pub errors: bool,
+    /// Also report the held-out estimate with K folds (records assigned by
+    /// a hash of their id): each fold is scored with a lexicon from which
+    /// every entry that fires only in that fold is removed. K >= the
+    /// number of records is leave-one-out.
+    #[arg(long, value_name = "K")]
+    pub heldout: Option<usize>,
 }
 
 pub fn eval(a: EvalArgs) -> anyhow::Result<i32> {
@@ -241,6 +247,19 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<i32> {
         "matching": "actor match = Dice of content tokens >= 0.5, one-to-one; strict = identical content tokens",
         "scores": scores,
     });
+    if let Some(k) = a.heldout {
+        let lx = newsgraph_events::lexicon(&a.lang)
+            .map_err(|e| anyhow::anyhow!("lexicon {}: {e}", a.lang))?;
+        let h = newsgraph_events::eval::heldout(&gold, lx, k);
+        out["heldout"] = serde_json::json!({
+            "protocol": "k folds by FNV-1a hash of the record id; each fold scored with the lexicon minus every trigger pattern and actor noun that fires only in that fold",
+            "k": h.k,
+            "type_accuracy": h.held_out.type_accuracy,
+            "actor_f1": h.held_out.actor.f1,
+            "scores": h.held_out,
+            "removed_per_fold": h.folds.iter().map(|(n, t, no)| serde_json::json!({"records": n, "triggers": t, "actor_nouns": no})).collect::<Vec<_>>(),
+        });
+    }
     if a.errors {
         let errs: Vec<serde_json::Value> = gold
             .iter()
