@@ -111,7 +111,11 @@ fn claims_are_disjoint_and_expired_leases_come_back() {
     assert_eq!(c, vec![10]);
     assert!(s.claim_work("d", 4, long, 3).unwrap().is_empty());
     std::thread::sleep(Duration::from_millis(400));
-    assert_eq!(s.renew_lease("c", &c, long).unwrap(), 1, "expired but unclaimed: still c's");
+    assert_eq!(
+        s.renew_lease("c", &c, long).unwrap(),
+        1,
+        "expired but unclaimed: still c's"
+    );
     std::thread::sleep(Duration::from_millis(10));
     assert!(s.claim_work("d", 4, long, 3).unwrap().is_empty(), "renewed");
 
@@ -172,12 +176,16 @@ fn a_lease_that_runs_out_too_often_fails_the_article() {
     s.enqueue_unanalysed().unwrap();
     let short = Duration::from_millis(50);
     for attempt in 1..=2 {
-        assert_eq!(s.claim_work("w", 1, short, 2).unwrap().len(), 1, "{attempt}");
+        assert_eq!(
+            s.claim_work("w", 1, short, 2).unwrap().len(),
+            1,
+            "{attempt}"
+        );
         std::thread::sleep(Duration::from_millis(120));
     }
     assert!(s.claim_work("w", 1, short, 2).unwrap().is_empty());
     let st = s.queue_status().unwrap();
-    assert_eq!((st.failed, st.pending, st.leased), (1, 0, 0));
+    assert_eq!((st.failed, st.pending, st.leased, st.retried), (1, 0, 0, 1));
     let p = s.completed_prefix(10).unwrap();
     assert_eq!(p.items.len(), 1);
     assert!(p.items[0].analysis.is_none());
@@ -190,7 +198,10 @@ fn one_assigner_per_store() {
     let s2 = fresh(&url);
     let mut l1 = s1.try_assigner_lock().unwrap().expect("first assigner");
     assert!(l1.is_held());
-    assert!(s1.try_assigner_lock().unwrap().is_none(), "second is refused");
+    assert!(
+        s1.try_assigner_lock().unwrap().is_none(),
+        "second is refused"
+    );
     // Another store (schema) has its own assigner.
     let l2 = s2.try_assigner_lock().unwrap();
     assert!(l2.is_some());

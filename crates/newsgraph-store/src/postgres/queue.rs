@@ -110,6 +110,9 @@ pub struct QueueStatus {
     pub not_enqueued: u64,
     /// Queue rows after `assigned_upto` that the assigner has still to commit.
     pub unassigned: u64,
+    /// Articles claimed more than once (a lease ran out: a worker was
+    /// killed, cut off, or slower than its lease).
+    pub retried: u64,
     /// Every article up to this id has been considered for the queue.
     pub scanned_upto: ArticleId,
     /// Every queued article up to this id has been assigned, in order.
@@ -356,7 +359,8 @@ impl PgStore {
                    COUNT(*) FILTER (WHERE state = 'analysed'),
                    COUNT(*) FILTER (WHERE state = 'failed'),
                    COUNT(*) FILTER (WHERE state = 'done'),
-                   COUNT(*) FILTER (WHERE state <> 'done' AND article_id > $1)
+                   COUNT(*) FILTER (WHERE state <> 'done' AND article_id > $1),
+                   COUNT(*) FILTER (WHERE attempts > 1)
                  FROM work_queue",
                 &[&assigned_upto],
             )?;
@@ -374,6 +378,7 @@ impl PgStore {
                 failed: n(3)?,
                 done: n(4)?,
                 unassigned: n(5)?,
+                retried: n(6)?,
                 not_enqueued: not_enqueued.max(0) as u64,
                 scanned_upto,
                 assigned_upto,
