@@ -30,22 +30,51 @@ pub struct SentInfo {
 #[derive(Debug, Default, Clone)]
 pub struct RoleBook {
     bind: HashMap<String, Actor>,
+    /// Qualifier of the first holder bound to each bare key.
+    bare_qual: HashMap<String, Option<String>>,
+    /// Holders by qualifier alone (any role): "russ" → Putin, Schoigu.
+    by_qual: HashMap<String, Vec<Actor>>,
 }
 
 impl RoleBook {
     fn add(&mut self, key: &str, qual: Option<&str>, a: &Actor) {
         if let Some(q) = qual {
             self.bind.insert(format!("{key}|{q}"), a.clone());
+            let v = self.by_qual.entry(q.to_string()).or_default();
+            if !v
+                .iter()
+                .any(|x| x.text == a.text || x.entity_id.is_some() && x.entity_id == a.entity_id)
+            {
+                v.push(a.clone());
+            }
         }
-        self.bind
-            .entry(key.to_string())
-            .or_insert_with(|| a.clone());
-        // A later, more recent binding of the bare key replaces an older one
-        // only when it is a different person with the same qualifier-less key.
+        if !self.bind.contains_key(key) {
+            self.bind.insert(key.to_string(), a.clone());
+            self.bare_qual
+                .insert(key.to_string(), qual.map(str::to_string));
+        }
     }
+    /// The holder of a role phrase: the same role with the same qualifier;
+    /// else the only person the article names with that qualifier ("den
+    /// russiske lederen" → the one Russian named with a role); else the
+    /// role's first holder unless that one has another qualifier ("der
+    /// russische Präsident" is never the North Korean one).
     fn get(&self, key: &str, qual: Option<&str>) -> Option<&Actor> {
-        qual.and_then(|q| self.bind.get(&format!("{key}|{q}")))
-            .or_else(|| self.bind.get(key))
+        let Some(q) = qual else {
+            return self.bind.get(key);
+        };
+        if let Some(a) = self.bind.get(&format!("{key}|{q}")) {
+            return Some(a);
+        }
+        if let Some(v) = self.by_qual.get(q)
+            && v.len() == 1
+        {
+            return v.first();
+        }
+        match self.bare_qual.get(key) {
+            Some(Some(other)) if other != q => None,
+            _ => self.bind.get(key),
+        }
     }
 }
 
@@ -663,7 +692,7 @@ pub(crate) fn sentence_events(ctx: &ArticleCtx, s: &SentInfo, rb: &RoleBook) -> 
         let mut used: Vec<usize> = src.clone();
         used.extend(&tgt);
         let pl = place(s, lx, &used);
-        let date = nearest_timex(ctx.analysis, s, h);
+        let date = nearest_timex(ctx.analysis, s, h, ctx.lx);
         let typ = plover_type(&trig.typ, m);
         let mode = trig.mode.clone();
         let cam = cameo().root(&typ, mode.as_deref());
@@ -704,11 +733,28 @@ pub(crate) fn sentence_events(ctx: &ArticleCtx, s: &SentInfo, rb: &RoleBook) -> 
 }
 
 /// The DATE/TIME timex of the sentence nearest to the trigger.
-fn nearest_timex(a: &Analysis, s: &SentInfo, h: &Hit) -> Option<String> {
+fn nearest_timex(a: &Analysis, s: &SentInfo, h: &Hit, lx: &Lexicon) -> Option<String> {
     let pos = s.toks.get(h.first()).map(|t| t.start).unwrap_or(s.start);
+    // "seit 2019", "since 2019": a bound of a period, not the event's date.
+    let bound = |start: usize| {
+        s.toks
+            .iter()
+            .rev()
+            .find(|tok| tok.end <= start)
+            .is_some_and(|tok| lx.date_bounds.matches(&tok.lower))
+    };
     a.timexes
         .iter()
         .filter(|t| t.start >= s.start && t.end <= s.end)
+        .filter(|t| {
+            let first = t
+                .text
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_lowercase();
+            !bound(t.start) && !lx.date_bounds.matches(&first)
+        })
         .filter(|t| matches!(t.typ, TimexType::Date | TimexType::Time))
         .filter(|t| {
             !t.value.is_empty() && t.value.chars().next().is_some_and(|c| c.is_ascii_digit())

@@ -184,6 +184,8 @@ struct SyntaxDef {
     #[serde(default)]
     target_default: Vec<String>,
     #[serde(default)]
+    date_bounds: Vec<String>,
+    #[serde(default)]
     determiners: Vec<String>,
     #[serde(default)]
     pronouns: Vec<String>,
@@ -285,6 +287,9 @@ pub struct Lexicon {
     pub agent: WordSet,
     pub passive_aux: WordSet,
     pub target_default: WordSet,
+    /// Words before a date that make it a bound, not the event's date
+    /// ("seit 2019", "since 2019", "until March").
+    pub date_bounds: WordSet,
     pub determiners: WordSet,
     pub pronouns: WordSet,
     pub actor_nouns: WordSet,
@@ -391,6 +396,7 @@ impl Lexicon {
         lx.agent = WordSet::from_list(&s.agent);
         lx.passive_aux = WordSet::from_list(&s.passive_aux);
         lx.target_default = WordSet::from_list(&s.target_default);
+        lx.date_bounds = WordSet::from_list(&s.date_bounds);
         lx.determiners = WordSet::from_list(&s.determiners);
         lx.pronouns = WordSet::from_list(&s.pronouns);
         lx.actor_nouns = WordSet::from_list(&ev.actors.nouns);

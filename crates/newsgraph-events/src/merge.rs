@@ -245,27 +245,40 @@ pub fn merge_events(events: &[(ArticleId, Event)]) -> Vec<MergedEvent> {
     // Single link on evidence (shared actor), complete link on conflict:
     // two groups join only when no member of one conflicts with a member
     // of the other, so an undated report cannot chain two different days.
-    let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+    // Strongest evidence first (same date, more shared actors), so an
+    // undated "Putin and Kim met" joins the dated Putin–Kim meeting before
+    // a report that only shares Putin can claim it.
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
     for idx in by_type.values() {
         for (k, &i) in idx.iter().enumerate() {
             for &j in &idx[k + 1..] {
-                if mergeable(&events[i].1, &events[j].1) {
-                    let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                    if a == b {
-                        continue;
-                    }
-                    let clash = members[a].iter().any(|&x| {
-                        members[b]
-                            .iter()
-                            .any(|&y| conflict(&events[x].1, &events[y].1))
-                    });
-                    if !clash {
-                        parent[b] = a;
-                        let moved = std::mem::take(&mut members[b]);
-                        members[a].extend(moved);
-                    }
+                let (a, b) = (&events[i].1, &events[j].1);
+                if mergeable(a, b) {
+                    let shared = all_actors(a)
+                        .filter(|x| all_actors(b).any(|y| same_actor(x, y)))
+                        .count();
+                    let same_day = usize::from(a.date.is_some() && a.date == b.date);
+                    pairs.push((same_day * 100 + shared, i, j));
                 }
             }
+        }
+    }
+    pairs.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+    for (_, i, j) in pairs {
+        let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+        if a == b {
+            continue;
+        }
+        let clash = members[a].iter().any(|&x| {
+            members[b]
+                .iter()
+                .any(|&y| conflict(&events[x].1, &events[y].1))
+        });
+        if !clash {
+            parent[b] = a;
+            let moved = std::mem::take(&mut members[b]);
+            members[a].extend(moved);
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
