@@ -66,6 +66,8 @@ enum Command {
     },
     /// Worker mode (PostgreSQL): analyse queued articles in parallel; one elected assigner keeps stories in order.
     Worker(cmd::worker::WorkerArgs),
+    /// Poll feeds (OPML lists, URLs) as a service: conditional GET, backoff for failing feeds, no duplicates.
+    Watch(cmd::watch::WatchArgs),
     /// Run a benchmark; prints JSON.
     Bench {
         #[command(subcommand)]
@@ -156,6 +158,7 @@ fn main() {
             what: ExportCommand::Events(a),
         } => cmd::events::export(&ctx, a),
         Command::Worker(a) => cmd::worker::worker(&ctx, a),
+        Command::Watch(a) => cmd::watch::watch(&ctx, a),
         Command::Bench {
             what: BenchCommand::Stories(a),
         } => cmd::stories::bench(a),

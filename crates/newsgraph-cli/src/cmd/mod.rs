@@ -9,4 +9,5 @@ pub mod serve;
 pub mod similarity;
 pub mod stories;
 pub mod time;
+pub mod watch;
 pub mod worker;
