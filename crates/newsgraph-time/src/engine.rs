@@ -65,8 +65,15 @@ pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) 
     }
     // "a year ago" / "the year-earlier period" after a quarter was named:
     // that quarter a year before.
-    for i in anaphors {
-        let prev = out[..i].iter().rev().find_map(|t| period_of(&t.value));
+    // The period is a named one, never another anaphor's result (which
+    // would step back a year per mention).
+    for (k, &i) in anaphors.iter().enumerate() {
+        let prev = out[..i]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(j, _)| anaphors[..k].binary_search(j).is_err())
+            .find_map(|(_, t)| period_of(&t.value));
         if let Some((y, p)) = prev {
             out[i].value = format!("{:04}-{p}", y - 1);
         }
@@ -114,10 +121,25 @@ fn best_at(
     cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (len, idx, caps) in &cands {
         let e = s + len;
-        if !boundary_ok(text, s, e) {
+        let rule = &g.rules[*idx];
+        let (ss, se) = match caps.name("t") {
+            Some(t) => (s + t.start(), s + t.end()),
+            None => (s, e),
+        };
+        if ss >= se {
             continue;
         }
-        let rule = &g.rules[*idx];
+        // A rule with a `t` group may read context past the expression
+        // ("the 1990 invasion"): the span, not the context, must sit on
+        // word boundaries (and the context must start on one).
+        let ok = if (ss, se) == (s, e) {
+            boundary_ok(text, s, e)
+        } else {
+            boundary_ok(text, ss, se) && (s == ss || boundary_ok(text, s, ss))
+        };
+        if !ok {
+            continue;
+        }
         if let Some(re) = &rule.reject_after
             && re.is_match(&text[e..])
         {
@@ -129,13 +151,6 @@ fn best_at(
                 timex: None,
                 anaphor: false,
             });
-        }
-        let (ss, se) = match caps.name("t") {
-            Some(t) => (s + t.start(), s + t.end()),
-            None => (s, e),
-        };
-        if ss >= se {
-            continue;
         }
         let tense = tense_at(g, text, sentences, cache, ss, se);
         let ctx = Ctx { dct, tense };
@@ -384,7 +399,15 @@ fn evaluate(s: &str, ctx: &Ctx) -> Option<String> {
     let close = s[open..].find(')')? + open;
     let args: Vec<&str> = s[open + 1..close].split(',').collect();
     let v = resolve::call(name, &args, ctx)?;
-    Some(format!("{v}{}", &s[close + 1..]))
+    let rest = &s[close + 1..];
+    // a second call composes: `weekday(3,tense)clock(10,,,PM)`
+    let calls_next = rest
+        .find('(')
+        .is_some_and(|o| o > 0 && rest[..o].bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+    if calls_next {
+        return Some(format!("{v}{}", evaluate(rest, ctx)?));
+    }
+    Some(format!("{v}{rest}"))
 }
 
 #[derive(Clone, Debug)]
@@ -483,7 +506,17 @@ fn tense_at(
         }
         best.map(|(_, t)| t)
     };
-    pick(true).or_else(|| pick(false)).unwrap_or(Tense::Unknown)
+    // Last resort: a weak past cue ("-ed") anywhere in the sentence.
+    let weak = || {
+        sc.cues
+            .iter()
+            .any(|&(a, b, kind)| kind == 2 && !(a < se && ss < b))
+            .then_some(Tense::Past)
+    };
+    pick(true)
+        .or_else(|| pick(false))
+        .or_else(weak)
+        .unwrap_or(Tense::Unknown)
 }
 
 #[cfg(test)]

@@ -90,10 +90,16 @@ fn rough_sentences(text: &str) -> Vec<Span> {
         let c = b[i];
         let brk = if c == b'\n'
             || matches!(c, b'.' | b'!' | b'?')
-                && b.get(i + 1) == Some(&b' ')
                 && i > 0
                 && !b[i - 1].is_ascii_digit()
-                && text[i + 2..].chars().next().is_some_and(char::is_uppercase)
+                && text[i + 1..]
+                    .trim_start_matches(['"', '\'', '”', '»', '“', '’'])
+                    .starts_with(' ')
+                && text[i + 1..]
+                    .trim_start_matches(['"', '\'', '`', '“', '”', '„', '«', '»', '‘', '’', ' '])
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
         {
             Some(i + 1)
         } else {

@@ -74,6 +74,9 @@ pub fn call(name: &str, args: &[&str], ctx: &Ctx) -> Option<String> {
             Some(format!("{:04}-W{:02}-WE", w.year(), w.week()))
         }
         "time" => time(arg(0), arg(1), arg(2), arg(3), ctx),
+        // the time-of-day part alone, to follow a date call
+        "clock" => time(arg(0), arg(1), arg(2), arg(3), ctx)
+            .and_then(|v| v.find('T').map(|i| v[i..].to_string())),
         "decade" => decade(arg(0), ctx),
         "century" => {
             let n = num_u(arg(0))?;
