@@ -47,13 +47,16 @@ pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) 
         }
         match best {
             Some(b) => {
+                // continue after the expression, not after context a rule
+                // read past it ("both 1990 and 1991")
+                let stop = b.timex.as_ref().map_or(b.end, |t| t.end);
                 if let Some(t) = b.timex {
                     if b.anaphor {
                         anaphors.push(out.len());
                     }
                     out.push(t);
                 }
-                pos = b.end.max(s + 1);
+                pos = stop.max(s + 1);
             }
             None => {
                 pos = s + text[s..].chars().next().map_or(1, char::len_utf8);
@@ -316,6 +319,21 @@ fn normalise(g: &Grammar, norm: &str, raw: &str) -> Option<String> {
             Some(n.to_string())
         }
         "upper" => Some(raw.trim().to_uppercase()),
+        // a year said in words: "nineteen ninety-six" (century word, then
+        // the rest), "two thousand (and) eight"
+        "yearword" => {
+            let t = raw.trim().to_lowercase();
+            let (head, rest) = t
+                .split_once(|c: char| c.is_whitespace() || c == '-')
+                .unwrap_or((t.as_str(), ""));
+            let y = match (number(g, head), number(g, rest.trim())) {
+                (Some(c), Some(r)) if (10.0..=20.0).contains(&c) && (1.0..100.0).contains(&r) => {
+                    c * 100.0 + r
+                }
+                _ => number(g, &t)?,
+            };
+            (y.fract() == 0.0 && (1000.0..=2100.0).contains(&y)).then(|| format!("{}", y as i64))
+        }
         lexs => lexs
             .split('|')
             .find_map(|lex| g.lookup(lex.trim(), raw))
