@@ -5,7 +5,6 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use newsgraph_model::{Analysis, Article, ArticleId};
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
-use tantivy::schema::Facet;
 
 /// An entity mentioned in an article, as indexed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +25,9 @@ pub struct IndexDoc {
     pub story_id: Option<i64>,
     /// Distinct entities (named mentions and place relations), first-seen order.
     pub entities: Vec<IndexedEntity>,
+    /// Whether the article had an analysis when indexed (incremental
+    /// updates re-index articles analysed later).
+    pub analysed: bool,
 }
 
 impl IndexDoc {
@@ -58,12 +60,14 @@ impl IndexDoc {
             published: a.published.clone(),
             story_id,
             entities,
+            analysed: analysis.is_some(),
         }
     }
 
     pub(crate) fn to_tantivy(&self, f: &Fields, config: &AnalyzerConfig) -> TantivyDocument {
         let mut d = TantivyDocument::default();
         d.add_i64(f.id, self.id);
+        d.add_u64(f.analysed, u64::from(self.analysed));
         let lang = if self.lang.trim().is_empty() {
             "und".to_string()
         } else {
@@ -71,11 +75,11 @@ impl IndexDoc {
         };
         d.add_text(f.lang, &lang);
         d.add_text(f.lang_key, lang.to_lowercase());
-        d.add_facet(f.facet, Facet::from_path(["lang", lang.as_str()]));
+        d.add_text(f.lang_facet, &lang);
         if let Some(src) = &self.source {
             d.add_text(f.source, src);
             d.add_text(f.source_key, src.trim().to_lowercase());
-            d.add_facet(f.facet, Facet::from_path(["source", src.trim()]));
+            d.add_text(f.source_facet, src.trim());
         }
         if let Some(p) = &self.published {
             d.add_text(f.published_text, p);
@@ -85,12 +89,10 @@ impl IndexDoc {
         }
         if let Some(s) = self.story_id {
             d.add_i64(f.story, s);
-            d.add_facet(f.facet, Facet::from_path(["story", s.to_string().as_str()]));
         }
         for e in &self.entities {
             d.add_text(f.entity_id, &e.id);
             d.add_text(f.entity_name, &e.canonical);
-            d.add_facet(f.facet, Facet::from_path(["entity", e.id.as_str()]));
         }
         if !self.entities.is_empty()
             && let Ok(json) = serde_json::to_string(&self.entities)

@@ -11,7 +11,9 @@
 
 mod analyzers;
 mod doc;
+mod facets;
 mod search;
+mod snippet;
 mod sync;
 
 pub use analyzers::{AnalyzerConfig, PLAIN};
@@ -27,14 +29,14 @@ pub use sync::{
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FAST, FacetOptions, Field, INDEXED, IndexRecordOption,
-    NumericOptions, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, INDEXED, IndexRecordOption, NumericOptions,
+    STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy};
 
 /// Bumped whenever the schema or the document mapping changes; an index
 /// built by another version is recreated (and must be refilled with [`reindex`]).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Memory budget of the index writer (tantivy splits it across threads).
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -91,7 +93,11 @@ pub(crate) struct Fields {
     pub entity_id: Field,
     pub entity_name: Field,
     pub entities_json: Field,
-    pub facet: Field,
+    /// Facet values (fast fields only): language and source as given.
+    pub lang_facet: Field,
+    pub source_facet: Field,
+    /// 1 when the article had an analysis when indexed (fast field).
+    pub analysed: Field,
     /// (analyser, title field, body field), `plain` first.
     pub text: Vec<(String, Field, Field)>,
 }
@@ -112,8 +118,11 @@ impl Fields {
                 .set_precision(DateTimePrecision::Seconds),
         );
         let published_text = b.add_text_field("published_display", STORED);
-        let story = b.add_i64_field("story", NumericOptions::default() | INDEXED | STORED | FAST);
-        let entity_id = b.add_text_field("entity", STRING);
+        let story = b.add_i64_field(
+            facets::STORY_FACET,
+            NumericOptions::default() | INDEXED | STORED | FAST,
+        );
+        let entity_id = b.add_text_field(facets::ENTITY_FACET, STRING | FAST);
         let plain_tok = analyzers::tokenizer_name(PLAIN);
         let entity_name = b.add_text_field(
             "entity_name",
@@ -124,7 +133,9 @@ impl Fields {
             ),
         );
         let entities_json = b.add_text_field("entities_json", STORED);
-        let facet = b.add_facet_field("facet", FacetOptions::default());
+        let lang_facet = b.add_text_field(facets::LANG_FACET, FAST);
+        let source_facet = b.add_text_field(facets::SOURCE_FACET, FAST);
+        let analysed = b.add_u64_field("analysed", FAST);
         let mut text = Vec::new();
         for analyser in config.analysers() {
             let tok = analyzers::tokenizer_name(&analyser);
@@ -153,7 +164,9 @@ impl Fields {
                 entity_id,
                 entity_name,
                 entities_json,
-                facet,
+                lang_facet,
+                source_facet,
+                analysed,
                 text,
             },
         )
@@ -193,6 +206,8 @@ pub struct SearchIndex {
     dir: Option<PathBuf>,
     /// Entity id → canonical name, filled by facet lookups.
     pub(crate) names: Mutex<std::collections::HashMap<String, String>>,
+    /// Global ordinals of the facet values (see `facets`).
+    pub(crate) ords: std::sync::Arc<Mutex<facets::OrdTable>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -279,6 +294,7 @@ impl SearchIndex {
             write_lock: Mutex::new(()),
             dir,
             names: Mutex::new(Default::default()),
+            ords: Default::default(),
         })
     }
 

@@ -1,16 +1,17 @@
 //! Queries: free text with phrase support, filters, sorting, facets, snippets.
 
 use crate::doc::{IndexedEntity, parse_date};
+use crate::facets::{FacetCounter, FacetLimits};
+use crate::snippet::Highlighter;
 use crate::{IndexError, Result, SearchIndex};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::Bound;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 /// The largest page a search returns.
@@ -184,10 +185,24 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let f = &self.fields;
 
-        let mut facet_collector = FacetCollector::for_field("facet");
-        for root in ["/lang", "/source", "/entity", "/story"] {
-            facet_collector.add_facet(root);
-        }
+        let maps = if req.facets {
+            self.ords
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .maps_for(&searcher)?
+        } else {
+            HashMap::new()
+        };
+        let facet_collector = FacetCounter {
+            limits: FacetLimits {
+                lang: FACET_TOP,
+                source: FACET_TOP,
+                entity: FACET_TOP,
+                story: STORY_FACET_TOP,
+            },
+            maps,
+            table: self.ords.clone(),
+        };
         let text_query = !req.query.trim().is_empty();
         let sort = if text_query {
             req.sort
@@ -235,7 +250,7 @@ impl SearchIndex {
             hits_addr.clear();
         }
 
-        let mut generators: HashMap<Field, Option<SnippetGenerator>> = HashMap::new();
+        let mut highlighters: HashMap<Field, Option<Highlighter>> = HashMap::new();
         let mut hits = Vec::with_capacity(hits_addr.len());
         for (score, addr) in hits_addr {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -244,25 +259,32 @@ impl SearchIndex {
                     .and_then(|v| v.as_str())
                     .map(str::to_string)
             };
-            let (title_field, body_field) = f
+            let (analyser, title_field, body_field) = f
                 .text
                 .iter()
                 .find(|(_, t, _)| doc.get_first(*t).is_some())
-                .map(|(_, t, b)| (*t, *b))
-                .unwrap_or_else(|| f.text_fields(crate::PLAIN));
-            let body = text_of(body_field).unwrap_or_default();
-            let generator = generators.entry(body_field).or_insert_with(|| {
-                if !text_query {
-                    return None;
-                }
-                SnippetGenerator::create(&searcher, &*query, body_field)
-                    .ok()
-                    .map(|mut g| {
-                        g.set_max_num_chars(SNIPPET_CHARS);
-                        g
-                    })
-            });
-            let snippet = make_snippet(generator.as_ref(), &body);
+                .or_else(|| f.text.first())
+                .map(|(a, t, b)| (a.as_str(), *t, *b))
+                .unwrap_or((crate::PLAIN, f.id, f.id));
+            let body = doc
+                .get_first(body_field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let highlighter = match highlighters.entry(body_field) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(if text_query {
+                    Some(Highlighter::new(
+                        &searcher,
+                        &*query,
+                        body_field,
+                        analyser,
+                        SNIPPET_CHARS,
+                    )?)
+                } else {
+                    None
+                }),
+            };
+            let snippet = make_snippet(highlighter.as_ref(), body);
             let entities: Vec<IndexedEntity> = text_of(f.entities_json)
                 .and_then(|j| serde_json::from_str(&j).ok())
                 .unwrap_or_default();
@@ -289,31 +311,16 @@ impl SearchIndex {
 
         let facets = match facet_counts {
             Some(fc) => {
-                let values = |root: &str| -> Vec<(String, u64)> {
-                    let k = if root == "/story" {
-                        STORY_FACET_TOP
-                    } else {
-                        FACET_TOP
-                    };
-                    let mut v: Vec<(String, u64)> = fc
-                        .top_k(root, k)
-                        .into_iter()
-                        .filter_map(|(facet, n)| {
-                            facet.to_path().last().map(|s| ((*s).to_string(), n))
-                        })
-                        .collect();
-                    v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                    v
-                };
                 let to_counts = |v: Vec<(String, u64)>| {
                     v.into_iter()
                         .map(|(value, count)| FacetCount { value, count })
                         .collect()
                 };
                 Facets {
-                    lang: to_counts(values("/lang")),
-                    source: to_counts(values("/source")),
-                    entity: values("/entity")
+                    lang: to_counts(fc.lang),
+                    source: to_counts(fc.source),
+                    entity: fc
+                        .entity
                         .into_iter()
                         .map(|(id, count)| EntityFacet {
                             canonical: self.canonical_name(&searcher, &id).unwrap_or_default(),
@@ -321,7 +328,7 @@ impl SearchIndex {
                             count,
                         })
                         .collect(),
-                    story: to_counts(values("/story")),
+                    story: to_counts(fc.story),
                 }
             }
             None => Facets::default(),
@@ -508,15 +515,14 @@ impl SearchIndex {
 
 /// The snippet of a body: the best fragment around the query terms, or the
 /// opening of the text when no term matches in the body.
-fn make_snippet(generator: Option<&SnippetGenerator>, body: &str) -> Snippet {
-    if let Some(g) = generator {
-        let s = g.snippet(body);
-        if !s.is_empty() && !s.highlighted().is_empty() {
-            return Snippet {
-                text: s.fragment().to_string(),
-                highlights: s.highlighted().iter().map(|r| [r.start, r.end]).collect(),
-            };
-        }
+fn make_snippet(highlighter: Option<&Highlighter>, body: &str) -> Snippet {
+    if let Some(fragment) = highlighter.and_then(|h| h.best(body))
+        && !fragment.highlights.is_empty()
+    {
+        return Snippet {
+            text: fragment.text.to_string(),
+            highlights: fragment.highlights,
+        };
     }
     Snippet {
         text: opening(body, SNIPPET_CHARS),

@@ -31,6 +31,7 @@ fn corpus() -> Vec<IndexDoc> {
                 ent("per:kim-jong-un", "Kim Jong-un"),
                 ent("loc:pyongyang", "Pyongyang"),
             ],
+            analysed: true,
         },
         IndexDoc {
             id: 2,
@@ -45,6 +46,7 @@ fn corpus() -> Vec<IndexDoc> {
                 ent("per:kim-jong-un", "Kim Jong-un"),
                 ent("loc:pyongyang", "Pyongyang"),
             ],
+            analysed: true,
         },
         IndexDoc {
             id: 3,
@@ -57,6 +59,7 @@ fn corpus() -> Vec<IndexDoc> {
             published: Some("2024-02-01".into()),
             story_id: None,
             entities: vec![ent("org:bundestag", "Bundestag")],
+            analysed: true,
         },
         IndexDoc {
             id: 4,
@@ -67,6 +70,7 @@ fn corpus() -> Vec<IndexDoc> {
             published: None,
             story_id: None,
             entities: vec![],
+            analysed: false,
         },
     ]
 }
