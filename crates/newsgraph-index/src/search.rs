@@ -377,7 +377,7 @@ impl SearchIndex {
         list.into_iter().find(|e| e.id == id).map(|e| e.canonical)
     }
 
-    fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
+    pub(crate) fn build_query(&self, req: &SearchRequest) -> Result<(Box<dyn Query>, Vec<String>)> {
         let f = &self.fields;
         let mut warnings = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -8,6 +8,7 @@
 //! folded) is computed once per thread and remembered. Stemming every token
 //! of every returned hit was the largest cost of a search.
 
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use tantivy::query::Query;
@@ -24,7 +25,7 @@ const MAX_WORDS: usize = 300_000;
 struct WordCache {
     analyzer: TextAnalyzer,
     /// word as written → its term (lower-cased), `None` when the analyser drops it.
-    terms: HashMap<Box<str>, Option<Box<str>>>,
+    terms: FxHashMap<Box<str>, Option<Box<str>>>,
 }
 
 thread_local! {
@@ -34,8 +35,8 @@ thread_local! {
 /// Highlights the query terms of one text field.
 pub(crate) struct Highlighter {
     analyser: String,
-    /// Query term → its score.
-    terms: HashMap<String, Score>,
+    /// Query terms and their scores (a handful: a linear scan beats hashing).
+    terms: Vec<(String, Score)>,
     max_bytes: usize,
 }
 
@@ -60,7 +61,7 @@ impl Highlighter {
                 wanted.insert(term);
             }
         });
-        let mut terms = HashMap::new();
+        let mut terms = Vec::new();
         for term in wanted {
             let value = term.value();
             let Some(text) = value.as_str() else {
@@ -68,7 +69,7 @@ impl Highlighter {
             };
             let doc_freq = searcher.doc_freq(term)?;
             if doc_freq > 0 {
-                terms.insert(text.to_string(), 1.0 / (1.0 + doc_freq as Score));
+                terms.push((text.to_string(), 1.0 / (1.0 + doc_freq as Score)));
             }
         }
         Ok(Highlighter {
@@ -89,7 +90,7 @@ impl Highlighter {
                 .entry(self.analyser.clone())
                 .or_insert_with(|| WordCache {
                     analyzer: AnalyzerConfig::build(&self.analyser),
-                    terms: HashMap::new(),
+                    terms: FxHashMap::default(),
                 });
             if cache.terms.len() > MAX_WORDS {
                 cache.terms.clear();
@@ -126,7 +127,7 @@ impl Highlighter {
             current.stop = to;
             if let Some(score) = cache
                 .term_of(&text[from..to])
-                .and_then(|t| self.terms.get(t))
+                .and_then(|t| self.terms.iter().find(|(q, _)| q == t).map(|(_, s)| s))
             {
                 current.score += score;
                 current.highlights.push([from, to]);
@@ -197,5 +198,87 @@ mod tests {
         );
         assert_eq!(words("").count(), 0);
         assert_eq!(words(" -- ").count(), 0);
+    }
+
+    /// The fragment and highlights are exactly those of tantivy's own
+    /// `SnippetGenerator` (which this module replaces for speed).
+    #[test]
+    fn same_fragments_as_tantivys_snippet_generator() {
+        use crate::{IndexDoc, SearchIndex, SearchRequest};
+        use tantivy::snippet::SnippetGenerator;
+        let config = AnalyzerConfig::from_pairs([("de", "german"), ("nb", "norwegian")]);
+        let idx = SearchIndex::in_memory(config).unwrap();
+        let texts = [
+            (
+                "de",
+                "Der nordkoreanische Machthaber Kim Jong-un hat den russischen Außenminister \
+                    in Pjöngjang empfangen. Bei dem Besuch ging es um Raketen, Munition und \
+                    die Zusammenarbeit beider Staaten. Kim lobte die Beziehungen. Später \
+                    besuchte Lawrow eine Raketenfabrik; die Raketen seien einsatzbereit, \
+                    hieß es. Ein Besuch in Moskau ist geplant. Die Beziehungen zu Russland \
+                    sollen enger werden, sagte Kim. Zum Abschluss des Besuches: Raketen.",
+            ),
+            (
+                "nb",
+                "Russlands utenriksminister er på besøk i Pyongyang. Rakettene ble vist \
+                    fram under besøket, og Kim Jong-un takket for støtten. Besøket varer \
+                    i to dager. Utenriksministeren skal også møte andre ministre. \
+                    Kritikere sier besøket viser at Russland trenger raketter.",
+            ),
+            ("de", "Kurzer Text ohne Treffer."),
+        ];
+        let docs: Vec<IndexDoc> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, (lang, text))| IndexDoc {
+                id: i as i64 + 1,
+                title: format!("Artikel {i}"),
+                text: text.to_string(),
+                lang: lang.to_string(),
+                ..Default::default()
+            })
+            .collect();
+        idx.upsert(&docs, None).unwrap();
+        let searcher = idx.reader.searcher();
+        for q in [
+            "Besuch Raketen",
+            "Kim",
+            "\"russischen Außenminister\"",
+            "besøk raketter",
+            "Beziehung OR Moskau",
+        ] {
+            let req = SearchRequest {
+                query: q.into(),
+                ..Default::default()
+            };
+            let (query, _) = idx.build_query(&req).unwrap();
+            for (i, (lang, text)) in texts.iter().enumerate() {
+                let analyser = idx.config.analyser_for(lang).to_string();
+                let (_, body) = idx.fields.text_fields(&analyser);
+                let mut theirs = SnippetGenerator::create(&searcher, &*query, body).unwrap();
+                theirs.set_max_num_chars(120);
+                let theirs = theirs.snippet(text);
+                let ours = Highlighter::new(&searcher, &*query, body, &analyser, 120)
+                    .unwrap()
+                    .best(text);
+                match ours {
+                    None => assert!(
+                        theirs.is_empty(),
+                        "{q:?} in text {i}: tantivy found {:?}",
+                        theirs.fragment()
+                    ),
+                    Some(f) => {
+                        assert_eq!(f.text, theirs.fragment(), "{q:?} in text {i}");
+                        let h: Vec<[usize; 2]> = theirs
+                            .highlighted()
+                            .iter()
+                            .map(|r| [r.start, r.end])
+                            .collect();
+                        assert_eq!(f.highlights, h, "{q:?} in text {i}");
+                        assert!(!h.is_empty());
+                    }
+                }
+            }
+        }
     }
 }

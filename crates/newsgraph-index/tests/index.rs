@@ -225,6 +225,117 @@ fn facets_count_all_matches() {
     assert_eq!(res.facets.story[0].count, 2);
 }
 
+/// Facets over an index of several segments (one per commit), with
+/// replaced and deleted documents, equal the counts computed by hand: the
+/// top 20 (100 for stories) by count, ties by value.
+#[test]
+fn facets_are_exact_across_segments_updates_and_deletes() {
+    let idx = SearchIndex::in_memory(config()).unwrap();
+    let doc = |i: i64, round: i64| {
+        let n_ent = (i * 7 + round) % 5;
+        IndexDoc {
+            id: i,
+            title: format!("Meldung {i}"),
+            text: format!(
+                "Die Regierung berichtet {}",
+                if i % 3 == 0 { "heute" } else { "morgen" }
+            ),
+            lang: if i % 4 == 0 { "nb".into() } else { "de".into() },
+            source: Some(format!("Quelle{}", (i * 13 + round) % 23)),
+            published: Some("2024-03-01".into()),
+            story_id: Some((i * 31 + round) % 130),
+            entities: (0..n_ent)
+                .map(|k| ent(&format!("e:{}", (i * k * 11 + k + round) % 41), "E"))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .fold(Vec::new(), |mut v: Vec<IndexedEntity>, e| {
+                    if !v.iter().any(|x| x.id == e.id) {
+                        v.push(e)
+                    }
+                    v
+                }),
+            analysed: true,
+        }
+    };
+    let mut live: std::collections::BTreeMap<i64, IndexDoc> = Default::default();
+    for round in 0..4i64 {
+        // New documents, and some earlier ones replaced with other values.
+        let docs: Vec<IndexDoc> = (round * 150..round * 150 + 200)
+            .map(|i| doc(i, round))
+            .collect();
+        idx.upsert(&docs, None).unwrap();
+        for d in docs {
+            live.insert(d.id, d);
+        }
+    }
+    let gone: Vec<i64> = (0..600).step_by(9).collect();
+    idx.delete(&gone, None).unwrap();
+    for g in &gone {
+        live.remove(g);
+    }
+    for query in ["", "heute", "Regierung"] {
+        let mut r = q(query);
+        r.limit = 0;
+        let res = idx.search(&r).unwrap();
+        let matching: Vec<&IndexDoc> = live
+            .values()
+            .filter(|d| query != "heute" || d.text.contains("heute"))
+            .collect();
+        assert_eq!(res.total as usize, matching.len(), "{query:?}");
+        let expect = |values: Vec<String>, k: usize| -> Vec<(String, u64)> {
+            let mut m: std::collections::HashMap<String, u64> = Default::default();
+            for v in values {
+                *m.entry(v).or_default() += 1;
+            }
+            let mut v: Vec<(String, u64)> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(k);
+            v
+        };
+        let got = |f: &[newsgraph_index::FacetCount]| -> Vec<(String, u64)> {
+            f.iter().map(|c| (c.value.clone(), c.count)).collect()
+        };
+        assert_eq!(
+            got(&res.facets.source),
+            expect(
+                matching.iter().filter_map(|d| d.source.clone()).collect(),
+                20
+            ),
+            "{query:?}"
+        );
+        assert_eq!(
+            got(&res.facets.lang),
+            expect(matching.iter().map(|d| d.lang.clone()).collect(), 20)
+        );
+        assert_eq!(
+            got(&res.facets.story),
+            expect(
+                matching
+                    .iter()
+                    .filter_map(|d| d.story_id.map(|s| s.to_string()))
+                    .collect(),
+                100
+            )
+        );
+        let ents: Vec<(String, u64)> = res
+            .facets
+            .entity
+            .iter()
+            .map(|e| (e.id.clone(), e.count))
+            .collect();
+        assert_eq!(
+            ents,
+            expect(
+                matching
+                    .iter()
+                    .flat_map(|d| d.entities.iter().map(|e| e.id.clone()))
+                    .collect(),
+                20
+            )
+        );
+    }
+}
+
 #[test]
 fn histogram_counts_articles_per_day() {
     let idx = index();
