@@ -23,7 +23,8 @@ pub use search::{
     SortOrder,
 };
 pub use sync::{
-    ReindexSummary, docs_for_articles, ensure_fresh, index_articles, reindex, store_stamp,
+    ReindexSummary, UpdateSummary, docs_for_articles, ensure_fresh, index_articles, reindex,
+    store_stamp, update_index,
 };
 
 use std::path::{Path, PathBuf};
@@ -183,6 +184,13 @@ impl Fields {
     }
 }
 
+/// What the index holds about one article (see `SearchIndex::indexed_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IndexedState {
+    pub story: Option<i64>,
+    pub analysed: bool,
+}
+
 /// What the index remembers about its last commit.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
 struct Payload {
@@ -327,6 +335,35 @@ impl SearchIndex {
     /// visible by themselves shortly after; tests and the CLI call this).
     pub fn reload(&self) -> Result<()> {
         Ok(self.reader.reload()?)
+    }
+
+    /// What the index holds per article (live documents of the current
+    /// searcher): its story and whether it was analysed, read from fast
+    /// fields (no stored documents are loaded).
+    pub(crate) fn indexed_state(&self) -> Result<std::collections::HashMap<i64, IndexedState>> {
+        let searcher = self.reader.searcher();
+        let mut out = std::collections::HashMap::with_capacity(searcher.num_docs() as usize);
+        for seg in searcher.segment_readers() {
+            let ff = seg.fast_fields();
+            let ids = ff.i64("id")?;
+            let stories = ff.column_opt::<i64>(facets::STORY_FACET)?;
+            let analysed = ff.column_opt::<u64>("analysed")?;
+            let alive = seg.alive_bitset();
+            for doc in 0..seg.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                let Some(id) = ids.first(doc) else { continue };
+                out.insert(
+                    id,
+                    IndexedState {
+                        story: stories.as_ref().and_then(|c| c.first(doc)),
+                        analysed: analysed.as_ref().and_then(|c| c.first(doc)) == Some(1),
+                    },
+                );
+            }
+        }
+        Ok(out)
     }
 
     fn writer(&self) -> Result<IndexWriter> {

@@ -150,3 +150,128 @@ pub fn ensure_fresh(store: &dyn Store, index: &SearchIndex) -> Result<Option<Rei
     }
     reindex(store, index).map(Some)
 }
+
+/// What [`update_index`] did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateSummary {
+    /// Articles (re)indexed.
+    pub articles: usize,
+    /// Of those, articles whose story membership or analysis changed
+    /// (beyond the ids the caller named).
+    pub changed_elsewhere: usize,
+    /// Whether the whole index was rebuilt instead (a new or recreated
+    /// index, or one that disagrees with the store in a way an update cannot
+    /// explain).
+    pub rebuilt: bool,
+    pub seconds: f64,
+    /// The store stamp the index now reflects.
+    pub stamp: String,
+}
+
+/// Brings the index up to date after the store changed, indexing only what
+/// changed (call after each committed ingest batch, with the ids it stored):
+///
+/// - the articles in `changed` (new, or otherwise known to have changed);
+/// - every article whose story in the store differs from the indexed one
+///   (re-clustering moves articles between stories and renumbers them);
+/// - articles indexed without an analysis that have one now.
+///
+/// The cost is O(changed articles) for the documents plus one pass over the
+/// store's story memberships and the index's fast fields (no texts are read
+/// for unchanged articles). When the index is new, was recreated, or would
+/// not hold exactly the store's articles afterwards (another process stored
+/// articles without indexing them), it is rebuilt with [`reindex`] instead.
+pub fn update_index(
+    store: &dyn Store,
+    index: &SearchIndex,
+    changed: &[ArticleId],
+) -> Result<UpdateSummary> {
+    let t0 = Instant::now();
+    let stamp = store_stamp(store)?;
+    let rebuild = |t0: Instant| -> Result<UpdateSummary> {
+        let s = reindex(store, index)?;
+        Ok(UpdateSummary {
+            articles: s.articles,
+            changed_elsewhere: 0,
+            rebuilt: true,
+            seconds: t0.elapsed().as_secs_f64(),
+            stamp: s.stamp,
+        })
+    };
+    let Some(indexed_stamp) = index.stamp() else {
+        return rebuild(t0);
+    };
+    if indexed_stamp == stamp && changed.is_empty() {
+        return Ok(UpdateSummary {
+            articles: 0,
+            changed_elsewhere: 0,
+            rebuilt: false,
+            seconds: t0.elapsed().as_secs_f64(),
+            stamp,
+        });
+    }
+    // Another process may have committed to the index since our last reload.
+    index.reload()?;
+    let state = index.indexed_state()?;
+    let stories = story_map(store)?;
+    let mut ids: std::collections::BTreeSet<ArticleId> = changed.iter().copied().collect();
+    let named = ids.len();
+    // Story membership: articles whose story differs, on either side.
+    for (id, s) in &state {
+        if stories.get(id).copied() != s.story {
+            ids.insert(*id);
+        }
+    }
+    for id in stories.keys() {
+        if !state.contains_key(id) {
+            // In a story but not indexed: stored without being indexed.
+            ids.insert(*id);
+        }
+    }
+    // Analyses stored for articles indexed before they had one.
+    let stats = store.stats()?;
+    let analysed_in_index = state.values().filter(|s| s.analysed).count() as u64;
+    if stats.analyses > analysed_in_index {
+        for (id, s) in &state {
+            if !s.analysed && !ids.contains(id) && store.get_analysis(*id)?.is_some() {
+                ids.insert(*id);
+            }
+        }
+    }
+    let changed_elsewhere = ids.len() - named.min(ids.len());
+    let ids: Vec<ArticleId> = ids.into_iter().collect();
+    let docs = docs_with_stories(store, &ids, &stories)?;
+    let added = docs.iter().filter(|d| !state.contains_key(&d.id)).count();
+    if (state.len() + added) as u64 != stats.articles {
+        return rebuild(t0);
+    }
+    index.upsert(&docs, Some(&stamp))?;
+    Ok(UpdateSummary {
+        articles: docs.len(),
+        changed_elsewhere,
+        rebuilt: false,
+        seconds: t0.elapsed().as_secs_f64(),
+        stamp,
+    })
+}
+
+/// Index documents of the given articles, with stories from a precomputed map.
+fn docs_with_stories(
+    store: &dyn Store,
+    ids: &[ArticleId],
+    stories: &HashMap<ArticleId, i64>,
+) -> Result<Vec<IndexDoc>> {
+    let mut docs = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let Some(article) = store.get_article(id)? else {
+            continue;
+        };
+        let analysis = store.get_analysis(id)?;
+        docs.push(IndexDoc::from_article(
+            &article,
+            analysis.as_ref().map(|a| &a.analysis),
+            stories.get(&id).copied(),
+        ));
+    }
+    Ok(docs)
+}

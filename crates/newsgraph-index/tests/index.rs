@@ -549,3 +549,138 @@ fn reindex_and_incremental_updates_follow_the_store() {
     r.story = Some(42);
     assert_eq!(ids(&idx, r), vec![1, 2]);
 }
+
+fn story(id: i64, article_ids: Vec<i64>) -> StoryRecord {
+    StoryRecord {
+        story: newsgraph_model::Story {
+            id,
+            title: format!("Story {id}"),
+            article_ids,
+            languages: vec![],
+            sources: vec![],
+            start: None,
+            end: None,
+            storyline_id: None,
+            top_entities: vec![],
+        },
+        extra: serde_json::Value::Null,
+    }
+}
+
+fn store_batch(store: &dyn Store, from: usize, to: usize) -> Vec<i64> {
+    let batch: Vec<PreparedArticle> = (from..to)
+        .map(|n| {
+            prepared(
+                n,
+                &format!("Meldung {n}"),
+                &format!("Der Bericht Nummer {n}."),
+                "de",
+            )
+        })
+        .collect();
+    store
+        .insert_batch(
+            &Batch {
+                articles: &batch,
+                ..Default::default()
+            },
+            &NearDupPolicy::default(),
+        )
+        .unwrap()
+        .iter()
+        .map(|o| match o {
+            newsgraph_store::InsertOutcome::Inserted { id, .. } => *id,
+            other => panic!("not stored: {other:?}"),
+        })
+        .collect()
+}
+
+/// `update_index` indexes the new articles, the articles whose story
+/// changed and those analysed since, and nothing else; it falls back to a
+/// rebuild when the store holds articles the index cannot account for.
+#[test]
+fn update_index_touches_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let store: Arc<dyn Store> = Arc::from(newsgraph_store::open(db.to_str().unwrap()).unwrap());
+    let first = store_batch(store.as_ref(), 0, 10);
+    store
+        .replace_stories(
+            &[],
+            &[
+                story(1, first[..3].to_vec()),
+                story(2, first[3..6].to_vec()),
+            ],
+        )
+        .unwrap();
+    let idx = SearchIndex::open_with(&newsgraph_index::index_dir_for(&db), config()).unwrap();
+    // A new index is filled by a rebuild.
+    let s = newsgraph_index::update_index(store.as_ref(), &idx, &[]).unwrap();
+    assert!(s.rebuilt);
+    assert_eq!(s.articles, 10);
+
+    // A batch of 5; re-clustering puts two new articles into story 2 and
+    // moves one old article from story 1 to a new story 3.
+    let second = store_batch(store.as_ref(), 10, 15);
+    store
+        .replace_stories(
+            &[],
+            &[
+                story(1, first[..2].to_vec()),
+                story(2, [&first[3..6], &second[..2]].concat()),
+                story(3, vec![first[2]]),
+            ],
+        )
+        .unwrap();
+    let text = "Der Bericht Nummer 7.";
+    let start = text.find("Bericht").unwrap();
+    let analysis = Analysis {
+        lang: "de".into(),
+        mentions: vec![Mention {
+            start,
+            end: start + "Bericht".len(),
+            text: "Bericht".into(),
+            typ: EntityType::MISC,
+            entity_id: "misc:bericht".into(),
+            canonical: "Bericht".into(),
+            sentence: 0,
+        }],
+        ..Default::default()
+    };
+    store
+        .put_analyses(&[(first[7], analysis)], "test-1")
+        .unwrap();
+    let s = newsgraph_index::update_index(store.as_ref(), &idx, &second).unwrap();
+    assert!(!s.rebuilt);
+    // 5 new + the moved article + the newly analysed one.
+    assert_eq!((s.articles, s.changed_elsewhere), (7, 2));
+    assert_eq!(idx.num_docs(), 15);
+    let by_story = |id: i64| {
+        let mut r = q("");
+        r.story = Some(id);
+        r.sort = SortOrder::Oldest;
+        let mut v = ids(&idx, r);
+        v.sort();
+        v
+    };
+    assert_eq!(by_story(1), first[..2].to_vec());
+    assert_eq!(by_story(2), [&first[3..6], &second[..2]].concat());
+    assert_eq!(by_story(3), vec![first[2]]);
+    let mut r = q("");
+    r.entities = vec!["misc:bericht".into()];
+    assert_eq!(ids(&idx, r), vec![first[7]]);
+    assert_eq!(
+        idx.stamp(),
+        Some(newsgraph_index::store_stamp(store.as_ref()).unwrap())
+    );
+    // Up to date: nothing to do.
+    let s = newsgraph_index::update_index(store.as_ref(), &idx, &[]).unwrap();
+    assert_eq!((s.articles, s.rebuilt), (0, false));
+
+    // Articles stored by someone who did not index them: the update cannot
+    // account for them, so it rebuilds.
+    store_batch(store.as_ref(), 15, 18);
+    let s = newsgraph_index::update_index(store.as_ref(), &idx, &[]).unwrap();
+    assert!(s.rebuilt);
+    assert_eq!(idx.num_docs(), 18);
+}

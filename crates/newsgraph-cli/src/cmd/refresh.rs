@@ -43,14 +43,16 @@ pub(crate) fn after_ingest(
             .context("clustering stories")?,
         );
     }
-    // Keep the search index consistent with the store. The stories just
-    // changed, and they are indexed fields, so this refreshes every document
-    // whose store stamp is stale.
+    // Keep the search index consistent with the store: index the new
+    // articles and those whose story or analysis changed (found by comparing
+    // the indexed story ids and analysis flags with the store); a full
+    // rebuild only when the index cannot account for the store's articles.
     if let Some(index) = index
         && (!new_ids.is_empty() || analysed > 0)
     {
-        let s = newsgraph_index::ensure_fresh(store, index).context("updating search index")?;
-        out.indexed = s.map(|s| s.articles as u64);
+        let s = newsgraph_index::update_index(store, index, new_ids)
+            .context("updating search index")?;
+        out.indexed = Some(s.articles as u64);
     }
     Ok(out)
 }
