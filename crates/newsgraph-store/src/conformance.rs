@@ -31,6 +31,7 @@ pub fn run_all(fresh: Factory<'_>) {
     runs_and_rejections(&*fresh());
     analyses_and_entities(&*fresh());
     stories_replace_and_list(&*fresh());
+    stories_update_incrementally(&*fresh());
     invalid_references_are_rejected(&*fresh());
 }
 
@@ -661,6 +662,91 @@ pub fn stories_replace_and_list(store: &dyn Store) {
     );
     assert!(store.list_storylines().expect("list").is_empty());
     assert_eq!(store.stats().expect("stats").stories, 1);
+}
+
+/// The incremental stories step: upserts by id (members replaced), removals
+/// and the engine state, all in one transaction.
+pub fn stories_update_incrementally(store: &dyn Store) {
+    insert(
+        store,
+        &[
+            prepared("Eins.", "de", signature(450, 0)),
+            prepared("Zwei.", "de", signature(451, 0)),
+            prepared("Drei.", "de", signature(452, 0)),
+        ],
+    );
+    assert_eq!(store.stories_state().expect("state"), None);
+    let line = StorylineRecord {
+        storyline: Storyline {
+            id: 7,
+            title: "Line".into(),
+            story_ids: vec![3],
+            start: None,
+            end: None,
+            top_entities: vec![],
+        },
+        extra: serde_json::Value::Null,
+    };
+    let s3 = story(3, "Summit", vec![1], Some(7));
+    let s5 = story(5, "Gifts", vec![2], None);
+    store
+        .update_stories(
+            std::slice::from_ref(&line),
+            &[s3.clone(), s5.clone()],
+            &[],
+            &[],
+            Some(b"state-1"),
+        )
+        .expect("update");
+    assert_eq!(
+        store.stories_state().expect("state").as_deref(),
+        Some(&b"state-1"[..])
+    );
+    // Story 3 grows (members replaced), story 5 is merged away; no state given
+    // leaves the saved one.
+    let s3b = story(3, "Summit and gifts", vec![1, 2, 3], Some(7));
+    store
+        .update_stories(&[], std::slice::from_ref(&s3b), &[5], &[], None)
+        .expect("update");
+    assert_eq!(
+        store.list_stories(&StoryFilter::default()).expect("list"),
+        vec![s3b.clone()]
+    );
+    let of2 = store
+        .list_stories(&StoryFilter {
+            article_id: Some(2),
+            ..StoryFilter::default()
+        })
+        .expect("list");
+    assert_eq!(of2, vec![s3b]);
+    assert_eq!(
+        store.stories_state().expect("state").as_deref(),
+        Some(&b"state-1"[..])
+    );
+    // A failed update changes nothing; removing a storyline keeps its stories.
+    let s9 = story(9, "Bad", vec![1, 77], None);
+    assert!(
+        store
+            .update_stories(&[], &[s9], &[], &[7], Some(b"state-2"))
+            .is_err()
+    );
+    assert_eq!(store.get_storyline(7).expect("get"), Some(line));
+    assert_eq!(
+        store.stories_state().expect("state").as_deref(),
+        Some(&b"state-1"[..])
+    );
+    store
+        .update_stories(&[], &[], &[], &[7], Some(b"state-2"))
+        .expect("update");
+    assert_eq!(store.get_storyline(7).expect("get"), None);
+    assert!(
+        store.get_story(3).expect("get").is_some(),
+        "stories outlive their storyline"
+    );
+    assert_eq!(
+        store.stories_state().expect("state").as_deref(),
+        Some(&b"state-2"[..])
+    );
 }
 
 /// References to missing articles are refused, and the refusal changes nothing.

@@ -358,6 +358,22 @@ pub trait Store: Send + Sync {
         storylines: &[StorylineRecord],
         stories: &[StoryRecord],
     ) -> Result<()>;
+    /// The incremental stories step, in one transaction: upserts
+    /// `storylines` and `stories` by id (a story's members are replaced by
+    /// its `article_ids`), deletes the stories `remove_stories` and the
+    /// storylines `remove_storylines`, and, when given, replaces the
+    /// stories engine's state blob.
+    fn update_stories(
+        &self,
+        storylines: &[StorylineRecord],
+        stories: &[StoryRecord],
+        remove_stories: &[i64],
+        remove_storylines: &[i64],
+        state: Option<&[u8]>,
+    ) -> Result<()>;
+    /// The stories engine's state blob last saved by
+    /// [`Store::update_stories`], if any.
+    fn stories_state(&self) -> Result<Option<Vec<u8>>>;
     fn list_stories(&self, filter: &StoryFilter) -> Result<Vec<StoryRecord>>;
     fn get_story(&self, id: i64) -> Result<Option<StoryRecord>>;
     fn list_storylines(&self) -> Result<Vec<StorylineRecord>>;

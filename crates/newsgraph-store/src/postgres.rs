@@ -188,6 +188,17 @@ CREATE TABLE story_members (
 CREATE INDEX story_members_article ON story_members(article_id);
 "#,
     ),
+    (
+        4,
+        "stories engine state",
+        r#"
+-- The incremental stories engine's state (live clusters, IDF table), one row.
+CREATE TABLE stories_state (
+    id   BIGINT PRIMARY KEY CHECK (id = 1),
+    data BYTEA NOT NULL
+);
+"#,
+    ),
 ];
 
 fn latest_version() -> i64 {
@@ -1123,52 +1134,53 @@ impl Store for PgStore {
         storylines: &[StorylineRecord],
         stories: &[StoryRecord],
     ) -> Result<()> {
-        let fk = |e: ::postgres::Error, what: String| {
-            if is_violation(&e) {
-                StoreError::Invalid(what)
-            } else {
-                StoreError::Postgres(e)
-            }
-        };
         self.write(|tx| {
             tx.batch_execute(
                 "DELETE FROM story_members; DELETE FROM stories; DELETE FROM storylines;",
             )?;
-            let sl = tx.prepare(
-                "INSERT INTO storylines (id, title, data, extra) VALUES ($1, $2, $3, $4)",
-            )?;
-            for s in storylines {
-                let l = &s.storyline;
-                let data = serde_json::to_string(l)?;
-                let extra = serde_json::to_string(&s.extra)?;
-                tx.execute(&sl, &[&l.id, &l.title, &data, &extra])
-                    .map_err(|e| fk(e, format!("storyline {} (duplicate id?)", l.id)))?;
+            upsert_stories(tx, storylines, stories)
+        })
+    }
+
+    fn update_stories(
+        &self,
+        storylines: &[StorylineRecord],
+        stories: &[StoryRecord],
+        remove_stories: &[i64],
+        remove_storylines: &[i64],
+        state: Option<&[u8]>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            upsert_stories(tx, storylines, stories)?;
+            if !remove_stories.is_empty() {
+                tx.execute(
+                    "DELETE FROM stories WHERE id = ANY($1)",
+                    &[&remove_stories.to_vec()],
+                )?;
             }
-            let st = tx.prepare(
-                "INSERT INTO stories (id, title, storyline_id, data, extra)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )?;
-            let mem = tx.prepare(
-                "INSERT INTO story_members (story_id, article_id) VALUES ($1, $2)
-                 ON CONFLICT DO NOTHING",
-            )?;
-            for s in stories {
-                let y = &s.story;
-                let data = serde_json::to_string(y)?;
-                let extra = serde_json::to_string(&s.extra)?;
-                tx.execute(&st, &[&y.id, &y.title, &y.storyline_id, &data, &extra])
-                    .map_err(|e| {
-                        fk(
-                            e,
-                            format!("story {} (duplicate id or unknown storyline?)", y.id),
-                        )
-                    })?;
-                for a in &y.article_ids {
-                    tx.execute(&mem, &[&y.id, a])
-                        .map_err(|e| fk(e, format!("story {}: unknown article {a}", y.id)))?;
-                }
+            if !remove_storylines.is_empty() {
+                tx.execute(
+                    "DELETE FROM storylines WHERE id = ANY($1)",
+                    &[&remove_storylines.to_vec()],
+                )?;
+            }
+            if let Some(data) = state {
+                tx.execute(
+                    "INSERT INTO stories_state (id, data) VALUES (1, $1)
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                    &[&data],
+                )?;
             }
             Ok(())
+        })
+    }
+
+    fn stories_state(&self) -> Result<Option<Vec<u8>>> {
+        self.with(|c| {
+            Ok(
+                c.query_opt("SELECT data FROM stories_state WHERE id = 1", &[])?
+                    .map(|r| r.get::<_, Vec<u8>>(0)),
+            )
         })
     }
 
@@ -1313,4 +1325,75 @@ impl Store for PgStore {
             Ok(problems)
         })
     }
+}
+
+/// Inserts or replaces storylines and stories by id (a story's members are
+/// replaced by its `article_ids`).
+fn upsert_stories(
+    tx: &mut Transaction<'_>,
+    storylines: &[StorylineRecord],
+    stories: &[StoryRecord],
+) -> Result<()> {
+    let fk = |e: ::postgres::Error, what: String| {
+        if is_violation(&e) {
+            StoreError::Invalid(what)
+        } else {
+            StoreError::Postgres(e)
+        }
+    };
+    let sl = tx.prepare(
+        "INSERT INTO storylines (id, title, data, extra) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, data = excluded.data,
+                                        extra = excluded.extra",
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    for s in storylines {
+        let l = &s.storyline;
+        if !seen.insert(l.id) {
+            return Err(StoreError::Invalid(format!(
+                "storyline {} (duplicate id?)",
+                l.id
+            )));
+        }
+        let data = serde_json::to_string(l)?;
+        let extra = serde_json::to_string(&s.extra)?;
+        tx.execute(&sl, &[&l.id, &l.title, &data, &extra])
+            .map_err(|e| fk(e, format!("storyline {} (duplicate id?)", l.id)))?;
+    }
+    let st = tx.prepare(
+        "INSERT INTO stories (id, title, storyline_id, data, extra)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title,
+             storyline_id = excluded.storyline_id, data = excluded.data, extra = excluded.extra",
+    )?;
+    let clear = tx.prepare("DELETE FROM story_members WHERE story_id = $1")?;
+    let mem = tx.prepare(
+        "INSERT INTO story_members (story_id, article_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING",
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    for s in stories {
+        let y = &s.story;
+        if !seen.insert(y.id) {
+            return Err(StoreError::Invalid(format!(
+                "story {} (duplicate id or unknown storyline?)",
+                y.id
+            )));
+        }
+        let data = serde_json::to_string(y)?;
+        let extra = serde_json::to_string(&s.extra)?;
+        tx.execute(&st, &[&y.id, &y.title, &y.storyline_id, &data, &extra])
+            .map_err(|e| {
+                fk(
+                    e,
+                    format!("story {} (duplicate id or unknown storyline?)", y.id),
+                )
+            })?;
+        tx.execute(&clear, &[&y.id])?;
+        for a in &y.article_ids {
+            tx.execute(&mem, &[&y.id, a])
+                .map_err(|e| fk(e, format!("story {}: unknown article {a}", y.id)))?;
+        }
+    }
+    Ok(())
 }

@@ -141,6 +141,17 @@ CREATE TABLE story_members (
 CREATE INDEX story_members_article ON story_members(article_id);
 "#,
     ),
+    (
+        4,
+        "stories engine state",
+        r#"
+-- The incremental stories engine's state (live clusters, IDF table), one row.
+CREATE TABLE stories_state (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    data BLOB NOT NULL
+);
+"#,
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -739,59 +739,51 @@ impl Store for SqliteStore {
         storylines: &[StorylineRecord],
         stories: &[StoryRecord],
     ) -> Result<()> {
-        let fk = |e: rusqlite::Error, what: String| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                StoreError::Invalid(what)
-            }
-            e => StoreError::Sqlite(e),
-        };
         self.write(|tx| {
             tx.execute_batch(
                 "DELETE FROM story_members; DELETE FROM stories; DELETE FROM storylines;",
             )?;
-            let mut sl = tx.prepare_cached(
-                "INSERT INTO storylines (id, title, data, extra) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for s in storylines {
-                let l = &s.storyline;
-                sl.execute(params![
-                    l.id,
-                    l.title,
-                    serde_json::to_string(l)?,
-                    serde_json::to_string(&s.extra)?
-                ])
-                .map_err(|e| fk(e, format!("storyline {} (duplicate id?)", l.id)))?;
+            upsert_stories(tx, storylines, stories)
+        })
+    }
+
+    fn update_stories(
+        &self,
+        storylines: &[StorylineRecord],
+        stories: &[StoryRecord],
+        remove_stories: &[i64],
+        remove_storylines: &[i64],
+        state: Option<&[u8]>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            upsert_stories(tx, storylines, stories)?;
+            let mut del = tx.prepare_cached("DELETE FROM stories WHERE id = ?1")?;
+            for id in remove_stories {
+                del.execute([id])?;
             }
-            let mut st = tx.prepare_cached(
-                "INSERT INTO stories (id, title, storyline_id, data, extra)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            let mut mem = tx.prepare_cached(
-                "INSERT OR IGNORE INTO story_members (story_id, article_id) VALUES (?1, ?2)",
-            )?;
-            for s in stories {
-                let y = &s.story;
-                st.execute(params![
-                    y.id,
-                    y.title,
-                    y.storyline_id,
-                    serde_json::to_string(y)?,
-                    serde_json::to_string(&s.extra)?
-                ])
-                .map_err(|e| {
-                    fk(
-                        e,
-                        format!("story {} (duplicate id or unknown storyline?)", y.id),
-                    )
-                })?;
-                for a in &y.article_ids {
-                    mem.execute(params![y.id, a])
-                        .map_err(|e| fk(e, format!("story {}: unknown article {a}", y.id)))?;
-                }
+            let mut del = tx.prepare_cached("DELETE FROM storylines WHERE id = ?1")?;
+            for id in remove_storylines {
+                del.execute([id])?;
+            }
+            if let Some(data) = state {
+                tx.execute(
+                    "INSERT INTO stories_state (id, data) VALUES (1, ?1)
+                     ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+                    [data],
+                )?;
             }
             Ok(())
+        })
+    }
+
+    fn stories_state(&self) -> Result<Option<Vec<u8>>> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT data FROM stories_state WHERE id = 1", [], |r| {
+                    r.get(0)
+                })
+                .optional()?,
+            )
         })
     }
 
@@ -949,6 +941,84 @@ fn put_cache(tx: &Connection, entries: &[CacheEntry], now: &str) -> Result<()> {
     )?;
     for e in entries {
         stmt.execute(params![e.url, e.etag, e.last_modified, now])?;
+    }
+    Ok(())
+}
+
+/// Inserts or replaces storylines and stories by id (a story's members are
+/// replaced by its `article_ids`).
+fn upsert_stories(
+    tx: &rusqlite::Transaction<'_>,
+    storylines: &[StorylineRecord],
+    stories: &[StoryRecord],
+) -> Result<()> {
+    let fk = |e: rusqlite::Error, what: String| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Invalid(what)
+        }
+        e => StoreError::Sqlite(e),
+    };
+    let mut sl = tx.prepare_cached(
+        "INSERT INTO storylines (id, title, data, extra) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET title = excluded.title, data = excluded.data,
+                                       extra = excluded.extra",
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    for s in storylines {
+        let l = &s.storyline;
+        if !seen.insert(l.id) {
+            return Err(StoreError::Invalid(format!(
+                "storyline {} (duplicate id?)",
+                l.id
+            )));
+        }
+        sl.execute(params![
+            l.id,
+            l.title,
+            serde_json::to_string(l)?,
+            serde_json::to_string(&s.extra)?
+        ])
+        .map_err(|e| fk(e, format!("storyline {} (duplicate id?)", l.id)))?;
+    }
+    let mut st = tx.prepare_cached(
+        "INSERT INTO stories (id, title, storyline_id, data, extra)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(id) DO UPDATE SET title = excluded.title,
+             storyline_id = excluded.storyline_id, data = excluded.data, extra = excluded.extra",
+    )?;
+    let mut clear = tx.prepare_cached("DELETE FROM story_members WHERE story_id = ?1")?;
+    let mut mem = tx.prepare_cached(
+        "INSERT OR IGNORE INTO story_members (story_id, article_id) VALUES (?1, ?2)",
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    for s in stories {
+        let y = &s.story;
+        if !seen.insert(y.id) {
+            return Err(StoreError::Invalid(format!(
+                "story {} (duplicate id or unknown storyline?)",
+                y.id
+            )));
+        }
+        st.execute(params![
+            y.id,
+            y.title,
+            y.storyline_id,
+            serde_json::to_string(y)?,
+            serde_json::to_string(&s.extra)?
+        ])
+        .map_err(|e| {
+            fk(
+                e,
+                format!("story {} (duplicate id or unknown storyline?)", y.id),
+            )
+        })?;
+        clear.execute([y.id])?;
+        for a in &y.article_ids {
+            mem.execute(params![y.id, a])
+                .map_err(|e| fk(e, format!("story {}: unknown article {a}", y.id)))?;
+        }
     }
     Ok(())
 }
