@@ -14,9 +14,9 @@
 //!
 //! Deterministic: the same input order gives the same output.
 
-use crate::profile::{DocFreq, KeyMap, Profile, Space, Sparse, Weighted, dot, key, overlap};
-use crate::similarity::{SimilarityModel, features_weighted};
-use newsgraph_model::{Analysis, Article, ArticleId, TimexType};
+use crate::profile::{DocFreq, KeyMap, Profile, Sparse, Weighted, dot, overlap};
+use crate::similarity::SimilarityModel;
+use newsgraph_model::{Analysis, Article, ArticleId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -54,6 +54,33 @@ pub struct ClusterConfig {
     pub storyline_window_days: i64,
     /// Document-frequency table size that triggers pruning of rare keys.
     pub df_cap: usize,
+    /// Log-odds added per unit of event-signature cosine (the same PLOVER
+    /// event type with the same actor entity ids, IDF-weighted) when both
+    /// sides were analysed. A prior, not fitted: the SemEval sample has
+    /// almost no extracted events to fit it on (see docs/stories.md).
+    #[serde(default = "default_evidence_weight")]
+    pub event_weight: f64,
+    /// Log-odds added per unit of resolved-date cosine (full dates, months,
+    /// month-days), when both sides were analysed. A prior, like
+    /// `event_weight`.
+    #[serde(default = "default_evidence_weight")]
+    pub date_weight: f64,
+}
+
+fn default_evidence_weight() -> f64 {
+    1.0
+}
+
+/// The clusterer's "same event?" score of two weighted profiles (articles
+/// or cluster centroids): the similarity model's log-odds plus, when both
+/// were analysed, the event-signature and date agreement terms of `cfg`.
+pub fn pair_score(model: &SimilarityModel, cfg: &ClusterConfig, a: &Weighted, b: &Weighted) -> f64 {
+    let mut z = model.logit_weighted(a, b);
+    if a.analysed && b.analysed {
+        z += cfg.event_weight * f64::from(dot(&a.events, &b.events))
+            + cfg.date_weight * f64::from(dot(&a.dates, &b.dates));
+    }
+    crate::similarity::sigmoid(z)
 }
 
 impl Default for ClusterConfig {
@@ -71,6 +98,8 @@ impl Default for ClusterConfig {
             storyline_threshold: 0.25,
             storyline_window_days: 180,
             df_cap: 4_000_000,
+            event_weight: default_evidence_weight(),
+            date_weight: default_evidence_weight(),
         }
     }
 }
@@ -83,7 +112,8 @@ pub struct ArticleFeatures {
     pub day: Option<i64>,
     pub lang: String,
     pub source: Option<String>,
-    /// Text signals; entity ids are in `names`, resolved dates in `numbers`.
+    /// Text signals, and the analysis signals (entity ids, event
+    /// signatures, resolved dates) when analysed.
     pub profile: Profile,
     /// Canonical entity ids with mention counts.
     pub entities: Vec<(String, u32)>,
@@ -123,12 +153,6 @@ pub fn iso_date(day: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn add_keys(v: &mut Sparse, keys: impl IntoIterator<Item = u64>) {
-    let mut items: Vec<(u64, f32)> = std::mem::take(v);
-    items.extend(keys.into_iter().map(|k| (k, 1.0)));
-    *v = crate::profile::bag(items);
 }
 
 impl ArticleFeatures {
@@ -178,20 +202,7 @@ impl ArticleFeatures {
                     *counts.entry(p.entity_id.clone()).or_insert(0) += 1;
                 }
             }
-            add_keys(
-                &mut f.profile.names,
-                counts
-                    .keys()
-                    .map(|e| key(Space::Name, &format!("entity:{e}"))),
-            );
-            let dates: Vec<u64> = a
-                .timexes
-                .iter()
-                .filter(|t| t.typ == TimexType::Date && t.value.len() >= 7)
-                .filter(|t| t.value.as_bytes()[0].is_ascii_digit())
-                .map(|t| key(Space::Number, &format!("date:{}", t.value)))
-                .collect();
-            add_keys(&mut f.profile.numbers, dates);
+            f.profile.add_analysis(a);
             f.entities = counts.into_iter().collect();
         }
         f
@@ -225,6 +236,11 @@ struct Centroid {
     chars: KeyMap<f32>,
     names: KeyMap<f32>,
     numbers: KeyMap<f32>,
+    entities: KeyMap<f32>,
+    events: KeyMap<f32>,
+    dates: KeyMap<f32>,
+    /// Members with an analysis.
+    analysed: u32,
     words: u64,
     docs: u32,
 }
@@ -249,11 +265,15 @@ impl Centroid {
             (&mut self.chars, &p.chars),
             (&mut self.names, &p.names),
             (&mut self.numbers, &p.numbers),
+            (&mut self.entities, &p.entities),
+            (&mut self.events, &p.events),
+            (&mut self.dates, &p.dates),
         ] {
             for (k, c) in v {
                 *m.entry(*k).or_insert(0.0) += c;
             }
         }
+        self.analysed += u32::from(p.analysed);
         self.words += u64::from(p.n_words);
         self.docs += 1;
     }
@@ -266,11 +286,15 @@ impl Centroid {
             (&mut self.chars, o.chars),
             (&mut self.names, o.names),
             (&mut self.numbers, o.numbers),
+            (&mut self.entities, o.entities),
+            (&mut self.events, o.events),
+            (&mut self.dates, o.dates),
         ] {
             for (k, c) in v {
                 *m.entry(k).or_insert(0.0) += c;
             }
         }
+        self.analysed += o.analysed;
         self.words += o.words;
         self.docs += o.docs;
     }
@@ -284,6 +308,9 @@ impl Centroid {
             &mut self.chars,
             &mut self.names,
             &mut self.numbers,
+            &mut self.entities,
+            &mut self.events,
+            &mut self.dates,
         ] {
             if m.len() > 4 * k {
                 *m = top(m, 2 * k).into_iter().collect();
@@ -308,6 +335,11 @@ impl Centroid {
             names: norm(&self.names),
             numbers: norm(&self.numbers),
             n_words: (self.words / u64::from(self.docs.max(1))) as u32,
+            entities: norm(&self.entities),
+            events: norm(&self.events),
+            dates: norm(&self.dates),
+            // the analysis signals describe the cluster when most members have them
+            analysed: 2 * self.analysed >= self.docs && self.analysed > 0,
         }
     }
 }
@@ -466,17 +498,18 @@ impl Clusterer {
             if c.cached.is_none() {
                 c.cached = Some(c.centroid.weighted(&c.main_lang(), k));
             }
-            let s = if c.small.is_empty() {
-                let Some(cp) = c.cached.as_ref() else {
-                    continue;
-                };
-                self.model.score(&features_weighted(wa, cp))
-            } else {
-                c.small
-                    .iter()
-                    .map(|m| self.model.score(&features_weighted(&full, m)))
-                    .fold(0.0, f64::max)
+            let Some(cp) = c.cached.as_ref() else {
+                continue;
             };
+            // Cluster level: the article against the cluster's profile
+            // (summed members: shared entities, events and dates add up);
+            // a small cluster also against each member (its profile is
+            // still biased towards one article's topic).
+            let s = c
+                .small
+                .iter()
+                .map(|m| pair_score(&self.model, &self.cfg, &full, m))
+                .fold(pair_score(&self.model, &self.cfg, wa, cp), f64::max);
             scored.push((*cid, s));
         }
         scored.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
@@ -529,35 +562,52 @@ impl Clusterer {
         }
     }
 
-    fn query_keys(&self, p: &Profile) -> Vec<(u64, f32)> {
-        let mut keys: Vec<(u64, f32)> = Vec::with_capacity(64);
-        for v in [&p.names, &p.numbers, &p.pivot] {
-            for (k, _) in v {
-                // keys seen in only this document carry nothing yet; very
-                // common ones retrieve everything
-                let df = self.df.df(*k);
-                if df >= 2 && (df as f32) < 0.05 * self.df.n_docs() as f32 + 50.0 {
-                    keys.push((*k, self.df.idf(*k)));
-                }
-            }
-        }
-        keys.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        keys.dedup_by_key(|x| x.0);
-        keys.truncate(self.cfg.query_keys);
+    /// The `n` best keys of a profile by `weight`: up to a third from the
+    /// analysis bags (entity ids, event signatures, dates; the signals
+    /// that cross languages exactly), the rest from names, numbers and
+    /// pivot terms. Without an analysis every slot goes to the text bags.
+    fn pick_keys(
+        &self,
+        p: &Profile,
+        n: usize,
+        weight: impl Fn(u64, f32) -> Option<f32>,
+    ) -> Vec<(u64, f32)> {
+        let best = |bags: [&Sparse; 3], n: usize| -> Vec<(u64, f32)> {
+            let mut keys: Vec<(u64, f32)> = bags
+                .iter()
+                .flat_map(|v| v.iter())
+                .filter_map(|(k, c)| weight(*k, *c).map(|w| (*k, w)))
+                .collect();
+            keys.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            keys.dedup_by_key(|x| x.0);
+            keys.truncate(n);
+            keys
+        };
+        let mut keys = best([&p.entities, &p.events, &p.dates], n / 3);
+        let rest = n - keys.len();
+        keys.extend(best([&p.names, &p.numbers, &p.pivot], rest));
         keys
     }
 
+    fn query_keys(&self, p: &Profile) -> Vec<(u64, f32)> {
+        // keys seen in only this document carry nothing yet; very common
+        // ones retrieve everything
+        let limit = 0.05 * self.df.n_docs() as f32 + 50.0;
+        self.pick_keys(p, self.cfg.query_keys, |k, _| {
+            let df = self.df.df(k);
+            (df >= 2 && (df as f32) < limit).then(|| self.df.idf(k))
+        })
+    }
+
     fn index_key_set(&self, p: &Profile, k: usize) -> Vec<u64> {
-        let mut keys: Vec<(u64, f32)> = Vec::new();
-        for v in [&p.names, &p.numbers, &p.pivot] {
-            for (key, c) in v {
-                keys.push((*key, c * self.df.idf(*key)));
-            }
-        }
-        keys.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        keys.dedup_by_key(|x| x.0);
-        keys.truncate(k);
-        keys.into_iter().map(|x| x.0).collect()
+        // with a primed table, a key of one document can never be shared
+        let min_df = if self.primed { 2 } else { 0 };
+        self.pick_keys(p, k, |key, c| {
+            (self.df.df(key) >= min_df).then(|| c * self.df.idf(key))
+        })
+        .into_iter()
+        .map(|x| x.0)
+        .collect()
     }
 
     fn join(
@@ -616,7 +666,7 @@ impl Clusterer {
         let pb = self.live.get(&b).map(w);
         match (pa, pb) {
             (Some(x), Some(y)) => {
-                self.model.score(&features_weighted(&x, &y)) >= self.cfg.merge_threshold
+                pair_score(&self.model, &self.cfg, &x, &y) >= self.cfg.merge_threshold
             }
             _ => false,
         }
@@ -740,9 +790,14 @@ impl Clusterer {
     fn link_storyline(&mut self, c: &Live) -> u64 {
         let k = self.cfg.centroid_keys;
         let p = c.centroid.weighted(&c.main_lang(), k);
-        let names = p.names.clone();
+        // names as written and canonical entity ids (different key spaces)
+        let mut names: Sparse =
+            crate::profile::bag(p.names.iter().chain(&p.entities).copied().collect());
+        crate::profile::normalise(&mut names);
         let pivot = p.pivot.clone();
-        let strong = top(&c.centroid.names, 12);
+        let mut both = c.centroid.names.clone();
+        both.extend(c.centroid.entities.iter().map(|(a, b)| (*a, *b)));
+        let strong = top(&both, 12);
         let mut cands: Vec<u64> = strong
             .iter()
             .filter_map(|(key, _)| self.storyline_index.get(key))
@@ -797,7 +852,7 @@ impl Clusterer {
         if let Some(s) = self.storylines.get_mut(&id) {
             s.last_day = s.last_day.max(c.last_day);
             s.cached = None;
-            for (key, v) in &p.names {
+            for (key, v) in &names {
                 *s.names.entry(*key).or_insert(0.0) += v;
             }
             for (key, v) in &p.pivot {

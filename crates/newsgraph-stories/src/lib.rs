@@ -3,6 +3,8 @@
 //!
 //! - [`Profile`]: the signals of one text (stemmed terms, English-pivot terms
 //!   through bilingual lexicons, folded character n-grams, names, numbers).
+//! - [`signals`]: language-neutral signals of an article's analysis
+//!   (entity ids, event signatures, resolved dates).
 //! - [`SimilarityModel`]: the "same event?" score of two profiles, a logistic
 //!   model over cosine/overlap features (`data/models/similarity.json`).
 //! - [`Clusterer`]: streaming event clustering with storylines.
@@ -12,13 +14,16 @@ pub mod bench;
 pub mod cluster;
 pub mod profile;
 pub mod semeval;
+pub mod signals;
 pub mod similarity;
 pub mod story;
 pub mod text;
 
 pub use cluster::{ArticleFeatures, Assignment, ClusterConfig, ClusterOut, Clusterer};
 pub use profile::{DocFreq, Profile};
-pub use similarity::{FEATURE_NAMES, SimilarityModel, features, pearson};
+pub use similarity::{
+    ANALYSIS_FEATURE_NAMES, FEATURE_NAMES, SimilarityModel, analysis_features, features, pearson,
+};
 pub use story::{BuiltStory, TimelineEntry, WhyMember, recluster};
 
 /// Errors of this crate.

@@ -44,6 +44,12 @@ pub enum Space {
     Name = 4,
     /// Numbers with two or more digits, separators removed.
     Number = 5,
+    /// Canonical entity ids of the analysis (language-neutral).
+    Entity = 6,
+    /// Event signatures of the analysis: PLOVER type and actor entity ids.
+    Event = 7,
+    /// Resolved dates of the analysis (full dates, months, month-days).
+    Date = 8,
 }
 
 /// FNV-1a over the space tag and the bytes of `s`.
@@ -88,6 +94,16 @@ pub struct Profile {
     pub numbers: Sparse,
     /// Number of words in the text.
     pub n_words: u32,
+    /// Canonical entity ids of the analysis, mention counts (empty without
+    /// an analysis).
+    pub entities: Sparse,
+    /// Event signatures of the analysis (see [`crate::signals`]).
+    pub events: Sparse,
+    /// Resolved date keys of the analysis (see [`crate::signals`]).
+    pub dates: Sparse,
+    /// True when the analysis signals were added (an analysed article with
+    /// no entities still says "no shared entities").
+    pub analysed: bool,
 }
 
 fn name_key(lower: &str) -> Option<String> {
@@ -213,6 +229,7 @@ impl Profile {
             names: bag(names),
             numbers: bag(numbers),
             n_words: ws.len() as u32,
+            ..Profile::default()
         }
     }
 }
@@ -243,7 +260,16 @@ impl DocFreq {
     /// Count a profile's keys once each.
     pub fn add(&mut self, p: &Profile) {
         self.n_docs += 1;
-        for v in [&p.terms, &p.pivot, &p.chars, &p.names, &p.numbers] {
+        for v in [
+            &p.terms,
+            &p.pivot,
+            &p.chars,
+            &p.names,
+            &p.numbers,
+            &p.entities,
+            &p.events,
+            &p.dates,
+        ] {
             for (k, _) in v.iter() {
                 *self.df.entry(*k).or_insert(0) += 1;
             }
@@ -309,6 +335,10 @@ pub struct Weighted {
     pub names: Sparse,
     pub numbers: Sparse,
     pub n_words: u32,
+    pub entities: Sparse,
+    pub events: Sparse,
+    pub dates: Sparse,
+    pub analysed: bool,
 }
 
 impl Weighted {
@@ -323,6 +353,10 @@ impl Weighted {
             names: weigh(&p.names, df),
             numbers: weigh(&p.numbers, df),
             n_words: p.n_words,
+            entities: weigh(&p.entities, df),
+            events: weigh(&p.events, df),
+            dates: weigh(&p.dates, df),
+            analysed: p.analysed,
         }
     }
 }
@@ -352,6 +386,10 @@ impl Weighted {
             names: cut(&self.names),
             numbers: cut(&self.numbers),
             n_words: self.n_words,
+            entities: cut(&self.entities),
+            events: cut(&self.events),
+            dates: cut(&self.dates),
+            analysed: self.analysed,
         }
     }
 }

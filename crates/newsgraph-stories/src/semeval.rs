@@ -3,8 +3,9 @@
 //! model with honest k-fold cross-validation.
 
 use crate::StoriesError;
-use crate::profile::{DocFreq, Profile};
-use crate::similarity::{SimilarityModel, features, pearson};
+use crate::profile::{DocFreq, Profile, Weighted};
+use crate::similarity::{SimilarityModel, analysis_features, features_weighted, pearson};
+use newsgraph_model::Analysis;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -73,13 +74,27 @@ pub fn target(overall: f64) -> f64 {
 
 /// Feature rows of pairs; IDF from all texts of the file (unsupervised).
 pub fn feature_rows(pairs: &[GoldPair]) -> Vec<Vec<f64>> {
+    feature_rows_analysed(pairs, &[]).0
+}
+
+/// Text feature rows and, for pairs with both analyses given
+/// (`analyses[i]` for `pairs[i]`; an empty slice for none), analysis
+/// feature rows; IDF from all texts and their analysis signals.
+pub fn feature_rows_analysed(
+    pairs: &[GoldPair],
+    analyses: &[(Analysis, Analysis)],
+) -> (Vec<Vec<f64>>, Vec<Option<Vec<f64>>>) {
     let profs: Vec<(Profile, Profile)> = pairs
         .iter()
-        .map(|p| {
-            (
-                Profile::new(&p.lang1, &p.text1),
-                Profile::new(&p.lang2, &p.text2),
-            )
+        .enumerate()
+        .map(|(i, p)| {
+            let mut a = Profile::new(&p.lang1, &p.text1);
+            let mut b = Profile::new(&p.lang2, &p.text2);
+            if let Some((x, y)) = analyses.get(i) {
+                a.add_analysis(x);
+                b.add_analysis(y);
+            }
+            (a, b)
         })
         .collect();
     let mut df = DocFreq::new();
@@ -87,7 +102,13 @@ pub fn feature_rows(pairs: &[GoldPair]) -> Vec<Vec<f64>> {
         df.add(a);
         df.add(b);
     }
-    profs.iter().map(|(a, b)| features(a, b, &df)).collect()
+    profs
+        .iter()
+        .map(|(a, b)| {
+            let (wa, wb) = (Weighted::new(a, &df), Weighted::new(b, &df));
+            (features_weighted(&wa, &wb), analysis_features(&wa, &wb))
+        })
+        .unzip()
 }
 
 /// Pearson figures of a set of scores against the gold.
@@ -152,34 +173,50 @@ fn fold_of(id: &str, k: usize) -> usize {
 pub const L2: f64 = 1.0;
 
 /// k-fold cross-validated scores: for each fold, fit on the other folds
-/// and score the held-out one.
-pub fn cross_validated_scores(pairs: &[GoldPair], rows: &[Vec<f64>], k: usize) -> Vec<f64> {
+/// and score the held-out one. `arows` are the analysis feature rows (an
+/// empty slice for a text-only model).
+pub fn cross_validated_scores(
+    pairs: &[GoldPair],
+    rows: &[Vec<f64>],
+    arows: &[Option<Vec<f64>>],
+    k: usize,
+) -> Vec<f64> {
     let k = k.max(2);
     let folds: Vec<usize> = pairs.iter().map(|p| fold_of(&p.id, k)).collect();
     let mut scores = vec![0.0; rows.len()];
+    let arow = |i: usize| arows.get(i).cloned().flatten();
     for f in 0..k {
-        let (mut x, mut y) = (Vec::new(), Vec::new());
+        let (mut x, mut ax, mut y) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..rows.len() {
             if folds[i] != f {
                 x.push(rows[i].clone());
+                ax.push(arow(i));
                 y.push(target(pairs[i].overall));
             }
         }
-        let m = SimilarityModel::fit(&x, &y, L2);
+        let m = SimilarityModel::fit_with_analysis(&x, &ax, &y, L2);
         for i in 0..rows.len() {
             if folds[i] == f {
-                scores[i] = m.score(&rows[i]);
+                scores[i] = m.score_with(&rows[i], arow(i).as_deref());
             }
         }
     }
     scores
 }
 
-/// Fit on all pairs; the provenance records the CV figures.
-pub fn train(pairs: &[GoldPair], rows: &[Vec<f64>], k: usize, source: &str) -> SimilarityModel {
+/// Fit on all pairs (with the analysis layer when `arows` are given); the
+/// provenance records the CV figures.
+pub fn train(
+    pairs: &[GoldPair],
+    rows: &[Vec<f64>],
+    arows: &[Option<Vec<f64>>],
+    k: usize,
+    source: &str,
+) -> SimilarityModel {
     let y: Vec<f64> = pairs.iter().map(|p| target(p.overall)).collect();
-    let mut m = SimilarityModel::fit(rows, &y, L2);
-    let cv = report(pairs, &cross_validated_scores(pairs, rows, k));
+    let mut m = SimilarityModel::fit_with_analysis(rows, arows, &y, L2);
+    let cv = report(pairs, &cross_validated_scores(pairs, rows, arows, k));
+    let text_cv = report(pairs, &cross_validated_scores(pairs, rows, &[], k));
     m.provenance = serde_json::json!({
         "data": source,
         "pairs": pairs.len(),
@@ -187,6 +224,8 @@ pub fn train(pairs: &[GoldPair], rows: &[Vec<f64>], k: usize, source: &str) -> S
         "l2": L2,
         "cv_folds": k,
         "cv_pearson": cv.pearson,
+        "cv_pearson_text_only": text_cv.pearson,
+        "analysed_pairs": arows.iter().filter(|a| a.is_some()).count(),
     });
     m
 }

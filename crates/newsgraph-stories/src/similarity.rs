@@ -62,10 +62,54 @@ pub fn features_weighted(a: &Weighted, b: &Weighted) -> Vec<f64> {
     ]
 }
 
-/// A logistic model over standardised features.
+/// Names of the analysis features, in the order of [`analysis_features`].
+pub const ANALYSIS_FEATURE_NAMES: &[&str] = &[
+    "entity",
+    "sqrt_entity",
+    "entity_overlap",
+    "event",
+    "date",
+    "no_entities",
+];
+
+/// The analysis features of two weighted profiles, `None` unless both were
+/// analysed: IDF-weighted cosine of canonical entity ids (and its square
+/// root), the overlap of the entity sets, the cosine of event signatures
+/// and of resolved date keys, and a flag for a side without any entity.
+pub fn analysis_features(a: &Weighted, b: &Weighted) -> Option<Vec<f64>> {
+    if !(a.analysed && b.analysed) {
+        return None;
+    }
+    let cos = |x: &Sparse, y: &Sparse| f64::from(dot(x, y)).clamp(0.0, 1.0);
+    let ent = cos(&a.entities, &b.entities);
+    Some(vec![
+        ent,
+        ent.sqrt(),
+        f64::from(overlap(&a.entities, &b.entities)),
+        cos(&a.events, &b.events),
+        cos(&a.dates, &b.dates),
+        if a.entities.is_empty() || b.entities.is_empty() {
+            1.0
+        } else {
+            0.0
+        },
+    ])
+}
+
+/// `bias + Σ wᵢ (xᵢ − meanᵢ) / stdᵢ`.
+fn standardised_logit(bias: f64, weights: &[f64], mean: &[f64], std: &[f64], x: &[f64]) -> f64 {
+    let mut z = bias;
+    for (((w, xi), m), sd) in weights.iter().zip(x).zip(mean).zip(std) {
+        let s = if *sd > 1e-12 { *sd } else { 1.0 };
+        z += w * (xi - m) / s;
+    }
+    z
+}
+
+/// A linear predictor over standardised features.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SimilarityModel {
-    /// Feature names, must equal [`FEATURE_NAMES`].
+pub struct Linear {
+    /// Feature names, in the order of the feature vector.
     pub features: Vec<String>,
     /// Per-feature mean used for standardisation.
     pub mean: Vec<f64>,
@@ -75,64 +119,35 @@ pub struct SimilarityModel {
     pub weights: Vec<f64>,
     /// Intercept.
     pub bias: f64,
-    /// How the model was made (free text: data, command, CV figures).
-    #[serde(default)]
-    pub provenance: serde_json::Value,
 }
 
-static DEFAULT_MODEL: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../data/models/similarity.json"
-));
-
-impl SimilarityModel {
-    /// The committed model (`data/models/similarity.json`, embedded).
-    pub fn embedded() -> Result<SimilarityModel, StoriesError> {
-        Self::from_json(DEFAULT_MODEL)
+impl Linear {
+    /// `bias + Σ wᵢ (xᵢ − meanᵢ) / stdᵢ`.
+    pub fn logit(&self, x: &[f64]) -> f64 {
+        standardised_logit(self.bias, &self.weights, &self.mean, &self.std, x)
     }
 
-    /// Parse and check a model file's JSON.
-    pub fn from_json(s: &str) -> Result<SimilarityModel, StoriesError> {
-        let m: SimilarityModel =
-            serde_json::from_str(s).map_err(|e| StoriesError::Model(e.to_string()))?;
-        let n = FEATURE_NAMES.len();
-        if m.features.len() != n
-            || m.mean.len() != n
-            || m.std.len() != n
-            || m.weights.len() != n
-            || m.features.iter().zip(FEATURE_NAMES).any(|(a, b)| a != b)
+    fn check(&self, names: &[&str]) -> Result<(), StoriesError> {
+        let n = names.len();
+        if self.features.len() != n
+            || self.mean.len() != n
+            || self.std.len() != n
+            || self.weights.len() != n
+            || self.features.iter().zip(names).any(|(a, b)| a != b)
         {
             return Err(StoriesError::Model(format!(
-                "model features do not match this build's {n} features {FEATURE_NAMES:?}"
+                "model features do not match this build's {n} features {names:?}"
             )));
         }
-        Ok(m)
+        Ok(())
     }
 
-    /// The linear predictor (log-odds of "same event").
-    pub fn logit(&self, x: &[f64]) -> f64 {
-        let mut z = self.bias;
-        for (((w, xi), m), sd) in self.weights.iter().zip(x).zip(&self.mean).zip(&self.std) {
-            let s = if *sd > 1e-12 { *sd } else { 1.0 };
-            z += w * (xi - m) / s;
-        }
-        z
-    }
-
-    /// Score in [0, 1] (1 = same event) of a feature vector.
-    pub fn score(&self, x: &[f64]) -> f64 {
-        sigmoid(self.logit(x))
-    }
-
-    /// Score a pair of profiles.
-    pub fn score_pair(&self, a: &Profile, b: &Profile, df: &DocFreq) -> f64 {
-        self.score(&features(a, b, df))
-    }
-
-    /// Fit on feature rows `x` and soft targets `y` ∈ [0, 1] (1 = same
-    /// event) by L2-regularised logistic regression (Newton steps).
-    pub fn fit(x: &[Vec<f64>], y: &[f64], l2: f64) -> SimilarityModel {
-        let n = FEATURE_NAMES.len();
+    /// L2-regularised logistic regression (Newton steps) of soft targets
+    /// `y` ∈ [0, 1] on rows `x`, each row's log-odds shifted by its
+    /// `offset` (0 for a plain fit; the text model's log-odds when fitting
+    /// what the analysis adds to it).
+    pub fn fit(names: &[&str], x: &[Vec<f64>], offset: &[f64], y: &[f64], l2: f64) -> Linear {
+        let n = names.len();
         let rows = x.len().max(1) as f64;
         let mut mean = vec![0.0; n];
         let mut std = vec![0.0; n];
@@ -165,8 +180,8 @@ impl SimilarityModel {
         for _ in 0..30 {
             let mut g = vec![0.0; d];
             let mut h = vec![vec![0.0; d]; d];
-            for (zi, &yi) in z.iter().zip(y) {
-                let p = sigmoid(zi.iter().zip(&w).map(|(a, b)| a * b).sum());
+            for ((zi, &yi), &oi) in z.iter().zip(y).zip(offset) {
+                let p = sigmoid(oi + zi.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>());
                 let r = p * (1.0 - p);
                 for a in 0..d {
                     g[a] += (p - yi) * zi[a];
@@ -190,18 +205,155 @@ impl SimilarityModel {
                 break;
             }
         }
-        SimilarityModel {
-            features: FEATURE_NAMES.iter().map(|s| s.to_string()).collect(),
+        Linear {
+            features: names.iter().map(|s| s.to_string()).collect(),
             mean,
             std,
             weights: w[..n].to_vec(),
             bias: w[n],
-            provenance: serde_json::Value::Null,
         }
     }
 }
 
-fn sigmoid(z: f64) -> f64 {
+/// The "same event?" model: a logistic model over standardised text
+/// features and, for two analysed articles, a second linear term over the
+/// analysis features ([`analysis_features`]) added to its log-odds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarityModel {
+    /// Feature names, must equal [`FEATURE_NAMES`].
+    pub features: Vec<String>,
+    /// Per-feature mean used for standardisation.
+    pub mean: Vec<f64>,
+    /// Per-feature standard deviation used for standardisation.
+    pub std: Vec<f64>,
+    /// Coefficients on the standardised features.
+    pub weights: Vec<f64>,
+    /// Intercept.
+    pub bias: f64,
+    /// What the analysis adds to the log-odds when both articles were
+    /// analysed (features [`ANALYSIS_FEATURE_NAMES`]); fitted with the text
+    /// model's log-odds as offset. Absent: text only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<Linear>,
+    /// How the model was made (free text: data, command, CV figures).
+    #[serde(default)]
+    pub provenance: serde_json::Value,
+}
+
+static DEFAULT_MODEL: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/models/similarity.json"
+));
+
+impl SimilarityModel {
+    /// The committed model (`data/models/similarity.json`, embedded).
+    pub fn embedded() -> Result<SimilarityModel, StoriesError> {
+        Self::from_json(DEFAULT_MODEL)
+    }
+
+    /// Parse and check a model file's JSON.
+    pub fn from_json(s: &str) -> Result<SimilarityModel, StoriesError> {
+        let m: SimilarityModel =
+            serde_json::from_str(s).map_err(|e| StoriesError::Model(e.to_string()))?;
+        m.text().check(FEATURE_NAMES)?;
+        if let Some(l) = &m.analysis {
+            l.check(ANALYSIS_FEATURE_NAMES)?;
+        }
+        Ok(m)
+    }
+
+    fn text(&self) -> Linear {
+        Linear {
+            features: self.features.clone(),
+            mean: self.mean.clone(),
+            std: self.std.clone(),
+            weights: self.weights.clone(),
+            bias: self.bias,
+        }
+    }
+
+    /// The linear predictor of the text features (log-odds of "same event").
+    pub fn logit(&self, x: &[f64]) -> f64 {
+        standardised_logit(self.bias, &self.weights, &self.mean, &self.std, x)
+    }
+
+    /// Score in [0, 1] (1 = same event) of a text feature vector.
+    pub fn score(&self, x: &[f64]) -> f64 {
+        sigmoid(self.logit(x))
+    }
+
+    /// Score of text features `x` and, when given, analysis features.
+    pub fn score_with(&self, x: &[f64], analysis: Option<&[f64]>) -> f64 {
+        let mut z = self.logit(x);
+        if let (Some(l), Some(a)) = (&self.analysis, analysis) {
+            z += l.logit(a);
+        }
+        sigmoid(z)
+    }
+
+    /// Score two weighted profiles: text features, plus the analysis
+    /// features when both were analysed.
+    pub fn score_weighted(&self, a: &Weighted, b: &Weighted) -> f64 {
+        sigmoid(self.logit_weighted(a, b))
+    }
+
+    /// The log-odds of [`SimilarityModel::score_weighted`].
+    pub fn logit_weighted(&self, a: &Weighted, b: &Weighted) -> f64 {
+        let mut z = self.logit(&features_weighted(a, b));
+        if let Some(l) = &self.analysis
+            && let Some(af) = analysis_features(a, b)
+        {
+            z += l.logit(&af);
+        }
+        z
+    }
+
+    /// Score a pair of profiles.
+    pub fn score_pair(&self, a: &Profile, b: &Profile, df: &DocFreq) -> f64 {
+        self.score_weighted(&Weighted::new(a, df), &Weighted::new(b, df))
+    }
+
+    /// Fit the text model on feature rows `x` and soft targets `y` ∈ [0, 1]
+    /// (1 = same event) by L2-regularised logistic regression (Newton steps).
+    pub fn fit(x: &[Vec<f64>], y: &[f64], l2: f64) -> SimilarityModel {
+        let l = Linear::fit(FEATURE_NAMES, x, &vec![0.0; x.len()], y, l2);
+        SimilarityModel {
+            features: l.features,
+            mean: l.mean,
+            std: l.std,
+            weights: l.weights,
+            bias: l.bias,
+            analysis: None,
+            provenance: serde_json::Value::Null,
+        }
+    }
+
+    /// Fit the text model, then (on the rows with analysis features) what
+    /// the analysis adds to its log-odds.
+    pub fn fit_with_analysis(
+        x: &[Vec<f64>],
+        ax: &[Option<Vec<f64>>],
+        y: &[f64],
+        l2: f64,
+    ) -> SimilarityModel {
+        let mut m = Self::fit(x, y, l2);
+        let (mut rows, mut off, mut ys) = (Vec::new(), Vec::new(), Vec::new());
+        for ((xi, ai), yi) in x.iter().zip(ax).zip(y) {
+            if let Some(a) = ai {
+                rows.push(a.clone());
+                off.push(m.logit(xi));
+                ys.push(*yi);
+            }
+        }
+        if rows.len() >= 20 {
+            m.analysis = Some(Linear::fit(ANALYSIS_FEATURE_NAMES, &rows, &off, &ys, l2));
+        }
+        m
+    }
+}
+
+/// The logistic function.
+pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 

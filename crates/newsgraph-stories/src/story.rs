@@ -125,10 +125,7 @@ pub fn recluster(
         let best = dated
             .iter()
             .map(|&j| {
-                let s = model.score(&crate::similarity::features_weighted(
-                    &weighted[i],
-                    &weighted[j],
-                ));
+                let s = crate::cluster::pair_score(&model, &cfg, &weighted[i], &weighted[j]);
                 (j, s)
             })
             .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
@@ -145,7 +142,7 @@ pub fn recluster(
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| (days[i].is_none(), days[i].unwrap_or(0), items[i].0.id));
     let feats: Vec<ArticleFeatures> = order.iter().map(|&i| feats[i].clone()).collect();
-    let mut clusterer = Clusterer::new(cfg, model.clone());
+    let mut clusterer = Clusterer::new(cfg.clone(), model.clone());
     clusterer.prime_df(feats.iter().map(|f| &f.profile));
     let mut outs: Vec<ClusterOut> = Vec::new();
     for f in &feats {
@@ -153,7 +150,7 @@ pub fn recluster(
         outs.extend(clusterer.take_finished());
     }
     outs.extend(clusterer.flush());
-    build(items, &feats, &df, &model, outs)
+    build(items, &feats, &df, &model, &cfg, outs)
 }
 
 fn build(
@@ -161,6 +158,7 @@ fn build(
     feats: &[ArticleFeatures],
     df: &DocFreq,
     model: &SimilarityModel,
+    cfg: &ClusterConfig,
     mut outs: Vec<ClusterOut>,
 ) -> (Vec<BuiltStory>, Vec<Storyline>) {
     let by_id: HashMap<ArticleId, usize> = items
@@ -257,7 +255,7 @@ fn build(
             storyline_id: sl_num.get(&c.storyline).copied(),
             top_entities,
         };
-        let why = explain(c, &arts, &feat_of, df, model, &ent_names);
+        let why = explain(c, &arts, &feat_of, df, model, cfg, &ent_names);
         let timeline = timeline(&arts);
         stories.push(BuiltStory {
             story,
@@ -317,6 +315,7 @@ fn explain(
     feat_of: &HashMap<ArticleId, &ArticleFeatures>,
     df: &DocFreq,
     model: &SimilarityModel,
+    cfg: &ClusterConfig,
     ent_names: &HashMap<String, (String, EntityType)>,
 ) -> Vec<WhyMember> {
     let join: HashMap<ArticleId, f64> = c.members.iter().copied().collect();
@@ -367,10 +366,9 @@ fn explain(
                 (0..per.len())
                     .filter(|&j| j != i)
                     .filter_map(|j| match (&weighted[i], &weighted[j]) {
-                        (Some(a), Some(b)) => Some((
-                            per[j].0,
-                            model.score(&crate::similarity::features_weighted(a, b)),
-                        )),
+                        (Some(a), Some(b)) => {
+                            Some((per[j].0, crate::cluster::pair_score(model, cfg, a, b)))
+                        }
                         _ => None,
                     })
                     .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)))

@@ -129,7 +129,7 @@ pub fn train(a: TrainArgs) -> Result<i32> {
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let m = semeval::train(&pairs, &rows, a.folds, &name);
+    let m = semeval::train(&pairs, &rows, &[], a.folds, &name);
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -154,7 +154,7 @@ pub fn eval(a: EvalArgs) -> Result<i32> {
     let (pairs, skipped) = semeval::read_pairs(&a.file)?;
     let rows = semeval::feature_rows(&pairs);
     let scores: Vec<f64> = rows.iter().map(|r| model.score(r)).collect();
-    let cv = semeval::cross_validated_scores(&pairs, &rows, a.folds);
+    let cv = semeval::cross_validated_scores(&pairs, &rows, &[], a.folds);
     let baseline: Vec<f64> = rows.iter().map(|r| r[0]).collect();
     let out = serde_json::json!({
         "file": a.file.display().to_string(),
