@@ -286,7 +286,7 @@ fn support(r: &GoldRecord, lx: &crate::Lexicon) -> (Vec<usize>, Vec<usize>) {
     trig.dedup();
     let nouns = lx
         .actor_nouns
-        .0
+        .atoms()
         .iter()
         .enumerate()
         .filter(|(_, a)| toks.iter().any(|t| a.matches(&t.lower)))
@@ -302,12 +302,12 @@ fn ablate(lx: &crate::Lexicon, triggers: &[usize], nouns: &[usize]) -> crate::Le
     for &t in triggers {
         if let Some(tr) = out.triggers.get_mut(t) {
             // A first word no token can be: the index entries stay valid.
-            tr.pattern = vec![Elem::Word(WordSet(vec![Atom::Exact("\u{1}".into())]))];
+            tr.pattern = vec![Elem::Word(WordSet::new(vec![Atom::Exact("\u{1}".into())]))];
         }
     }
-    out.actor_nouns = WordSet(
+    out.actor_nouns = WordSet::new(
         lx.actor_nouns
-            .0
+            .atoms()
             .iter()
             .enumerate()
             .filter(|(i, _)| !nouns.contains(i))

@@ -32,8 +32,9 @@ pub struct RoleBook {
     bind: HashMap<String, Actor>,
     /// Qualifier of the first holder bound to each bare key.
     bare_qual: HashMap<String, Option<String>>,
-    /// Holders by qualifier alone (any role): "russ" → Putin, Schoigu.
-    by_qual: HashMap<String, Vec<Actor>>,
+    /// Holders by qualifier alone (any role, with the role key): "russ" →
+    /// president Putin, defence-minister Schoigu.
+    by_qual: HashMap<String, Vec<(String, Actor)>>,
 }
 
 impl RoleBook {
@@ -41,11 +42,10 @@ impl RoleBook {
         if let Some(q) = qual {
             self.bind.insert(format!("{key}|{q}"), a.clone());
             let v = self.by_qual.entry(q.to_string()).or_default();
-            if !v
-                .iter()
-                .any(|x| x.text == a.text || x.entity_id.is_some() && x.entity_id == a.entity_id)
-            {
-                v.push(a.clone());
+            let same =
+                |x: &Actor| x.text == a.text || x.entity_id.is_some() && x.entity_id == a.entity_id;
+            if !v.iter().any(|(k, x)| k == key && same(x)) {
+                v.push((key.to_string(), a.clone()));
             }
         }
         if !self.bind.contains_key(key) {
@@ -66,16 +66,34 @@ impl RoleBook {
         if let Some(a) = self.bind.get(&format!("{key}|{q}")) {
             return Some(a);
         }
-        if let Some(v) = self.by_qual.get(q)
-            && v.len() == 1
-        {
-            return v.first();
+        if let Some(v) = self.by_qual.get(q) {
+            // The one person with that qualifier, or the one in a kindred
+            // office ("leader" ~ "president").
+            if let Some(a) = one_person(v.iter().map(|(_, a)| a).collect()) {
+                return Some(a);
+            }
+            let kin: Vec<&Actor> = v
+                .iter()
+                .filter(|(k, _)| crate::lexicon::role_kin(k, key))
+                .map(|(_, a)| a)
+                .collect();
+            if let Some(a) = one_person(kin) {
+                return Some(a);
+            }
         }
         match self.bare_qual.get(key) {
             Some(Some(other)) if other != q => None,
             _ => self.bind.get(key),
         }
     }
+}
+
+/// The person when every actor in `list` is the same one.
+fn one_person(list: Vec<&Actor>) -> Option<&Actor> {
+    let first = *list.first()?;
+    list.iter()
+        .all(|x| x.text == first.text || x.entity_id.is_some() && x.entity_id == first.entity_id)
+        .then_some(first)
 }
 
 /// First four letters of a qualifier ("russische", "russiske", "Russian" → "russ").
@@ -89,10 +107,22 @@ fn qual_stem(w: &str) -> String {
 
 /// The qualifier of a role phrase: the word before the role noun.
 fn role_qualifier(toks: &[Tok], c: &Cand, lx: &Lexicon) -> Option<String> {
-    let ri = (c.t0..c.t1).find(|&i| lx.role(&toks[i].lower).is_some())?;
+    // The role noun inside the phrase, or right before a name
+    // ("Nord-Koreas leder [Kim Jong-un]", "Russlands president [Putin]").
+    let ri = (c.t0..c.t1)
+        .find(|&i| lx.role(&toks[i].lower).is_some())
+        .or_else(|| (c.t0 >= 1 && lx.role(&toks[c.t0 - 1].lower).is_some()).then(|| c.t0 - 1))?;
     if ri > c.t0 {
         let w = &toks[ri - 1];
         if !w.punct {
+            return Some(qual_stem(&w.lower));
+        }
+    } else if ri >= 1 {
+        // Before the phrase only a capitalised genitive or adjective
+        // qualifies ("Nord-Koreas leder", "Russlands president"), not a
+        // verb or an article ("sagte Kremlsprecher", "Der Kremlsprecher").
+        let w = &toks[ri - 1];
+        if !w.punct && w.cap && !lx.determiners.matches(&w.lower) {
             return Some(qual_stem(&w.lower));
         }
     }

@@ -48,13 +48,41 @@ impl Atom {
 }
 
 /// A list of atoms (alternatives) matched against one token.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct WordSet(pub Vec<Atom>);
+#[derive(Debug, Clone, Default)]
+pub struct WordSet {
+    atoms: Vec<Atom>,
+    /// Exact atoms, for sets large enough that hashing beats scanning.
+    exact: std::collections::HashSet<String>,
+    /// Prefix atoms of such sets.
+    prefixes: Vec<String>,
+}
+
+/// Sets up to this size are scanned; larger ones use the hash index.
+const SCAN_MAX: usize = 6;
 
 impl WordSet {
+    /// A set of the given atoms.
+    pub fn new(atoms: Vec<Atom>) -> WordSet {
+        let (mut exact, mut prefixes) = (std::collections::HashSet::new(), Vec::new());
+        if atoms.len() > SCAN_MAX {
+            for a in &atoms {
+                match a {
+                    Atom::Exact(w) => {
+                        exact.insert(w.clone());
+                    }
+                    Atom::Prefix(p) => prefixes.push(p.clone()),
+                }
+            }
+        }
+        WordSet {
+            atoms,
+            exact,
+            prefixes,
+        }
+    }
     /// Parse `a|b*|c` or a list of such strings.
     pub fn from_list<S: AsRef<str>>(items: &[S]) -> WordSet {
-        WordSet(
+        WordSet::new(
             items
                 .iter()
                 .flat_map(|s| {
@@ -68,11 +96,25 @@ impl WordSet {
                 .collect(),
         )
     }
+    /// The atoms, in file order.
+    pub fn atoms(&self) -> &[Atom] {
+        &self.atoms
+    }
+    /// Whether the lowercased token matches one of the atoms.
     pub fn matches(&self, tok: &str) -> bool {
-        self.0.iter().any(|a| a.matches(tok))
+        if self.atoms.len() <= SCAN_MAX {
+            return self.atoms.iter().any(|a| a.matches(tok));
+        }
+        self.exact.contains(tok) || self.prefixes.iter().any(|p| tok.starts_with(p.as_str()))
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.atoms.is_empty()
+    }
+}
+
+impl PartialEq for WordSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.atoms == other.atoms
     }
 }
 
@@ -361,7 +403,7 @@ impl Lexicon {
                     .filter(|e| matches!(e, Elem::Word(_)))
                     .count() as i32;
                 if let Elem::Word(ws) = &pattern[0] {
-                    for a in &ws.0 {
+                    for a in ws.atoms() {
                         match a {
                             Atom::Exact(w) => {
                                 lx.by_first_exact.entry(w.clone()).or_default().push(i)
@@ -532,6 +574,27 @@ impl CameoTable {
             format!("{root}0")
         }
     }
+}
+
+/// Role keys that name the same kind of office ("leader", "president",
+/// "head-of-state"): `data/lang/xx/events.toml` `[role_kin]`, key → kin.
+/// Used to resolve "den russiske lederen" to the Russian president the
+/// article names.
+pub fn role_kin(a: &str, b: &str) -> bool {
+    #[derive(Deserialize, Default)]
+    struct KinFile {
+        #[serde(default)]
+        role_kin: HashMap<String, Vec<String>>,
+    }
+    static T: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        parse_toml::<KinFile>("xx", "events.toml")
+            .unwrap_or_default()
+            .role_kin
+    });
+    a == b
+        || t.get(a).is_some_and(|v| v.iter().any(|x| x == b))
+        || t.get(b).is_some_and(|v| v.iter().any(|x| x == a))
 }
 
 /// The CAMEO table (loaded once).

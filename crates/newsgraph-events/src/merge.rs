@@ -171,7 +171,10 @@ fn conflict(a: &Event, b: &Event) -> bool {
         return true;
     }
     let meets = |xs: &[Actor], ys: &[Actor]| xs.iter().any(|x| ys.iter().any(|y| same_actor(x, y)));
-    let directed = mode_family(a.mode.as_deref()).is_some() || a.mode.is_none();
+    // Meetings, visits and talks are reported from either side; gifts,
+    // invitations and the like have a direction.
+    let directed =
+        mode_family(a.mode.as_deref()).is_some() && mode_family(b.mode.as_deref()).is_some();
     directed
         && !a.source.is_empty()
         && !b.source.is_empty()

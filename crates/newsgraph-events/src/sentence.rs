@@ -180,10 +180,22 @@ pub fn name_memory(mentions: &[Mention]) -> std::collections::HashMap<String, (A
         } else {
             m.entity_id.clone()
         };
+        // A token votes for the mention's entity, more when the entity's
+        // name contains it and when the mention is short: "Putin" belongs
+        // to "Wladimir Putin", not to a mis-tagged "Kim Jong Un Putin".
+        let n_words = m
+            .text
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+            .count()
+            .max(1);
+        let canon = m.canonical.to_lowercase();
         for w in m.text.split(|c: char| c.is_whitespace() || c == '-') {
             if w.chars().count() < 3 || !w.chars().next().is_some_and(char::is_uppercase) {
                 continue;
             }
+            let wl = w.to_lowercase();
+            let weight = if canon.contains(&wl) { 24 } else { 12 } / n_words;
             let e = counts
                 .entry(w.to_lowercase())
                 .or_default()
@@ -199,7 +211,7 @@ pub fn name_memory(mentions: &[Mention]) -> std::collections::HashMap<String, (A
                         m.typ,
                     )
                 });
-            e.0 += 1;
+            e.0 += weight;
         }
     }
     counts
