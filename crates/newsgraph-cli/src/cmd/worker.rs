@@ -189,6 +189,8 @@ struct Assigner {
     upto: ArticleId,
     lock: Option<AssignerLock>,
     waiting_logged: bool,
+    /// No new election attempt (a fresh connection) before this.
+    next_try: Instant,
 }
 
 impl Assigner {
@@ -198,6 +200,7 @@ impl Assigner {
             upto: -1,
             lock: None,
             waiting_logged: false,
+            next_try: Instant::now(),
         }
     }
 
@@ -216,6 +219,11 @@ impl Assigner {
             // Someone else may assign meanwhile: re-read the registry.
             self.analyser = None;
         }
+        if Instant::now() < self.next_try {
+            return Ok(false);
+        }
+        // A standby asks again every few seconds (each try is a connection).
+        self.next_try = Instant::now() + Duration::from_secs(5);
         match store.try_assigner_lock()? {
             Some(l) => {
                 self.lock = Some(l);
@@ -334,17 +342,16 @@ fn analyse_batch(
         return Ok(None);
     }
     let ids: Vec<ArticleId> = articles.iter().map(|a| a.id).collect();
-    let done = AtomicBool::new(false);
+    let (done, finished) = std::sync::mpsc::channel::<()>();
     let results: Vec<(ArticleId, Result<Analysis, String>)> = std::thread::scope(|s| {
-        // Heartbeat: keep the claim while the analysis runs.
-        s.spawn(|| {
+        // Heartbeat: keep the claim while the analysis runs; wakes at once
+        // when the analysis ends (the sender is dropped).
+        let ids = &ids;
+        s.spawn(move || {
             let every = lease / 3;
-            loop {
-                sleep(every, &done);
-                if done.load(Ordering::Relaxed) {
-                    return;
-                }
-                if let Err(e) = store.renew_lease(who, &ids, lease) {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = finished.recv_timeout(every)
+            {
+                if let Err(e) = store.renew_lease(who, ids, lease) {
                     log(who, &format!("could not renew the lease: {e}"));
                 }
             }
@@ -361,7 +368,7 @@ fn analyse_batch(
                 })
                 .collect()
         });
-        done.store(true, Ordering::Relaxed);
+        drop(done);
         r
     });
     let mut out = Finished {
