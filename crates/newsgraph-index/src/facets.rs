@@ -11,6 +11,7 @@
 //! This replaces tantivy's `FacetCollector`, which streams the whole facet
 //! dictionary of every segment on every search (O(distinct values) per query).
 
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -95,7 +96,7 @@ enum StoryCounts {
     },
     Sparse {
         column: Column<i64>,
-        counts: HashMap<i64, u32>,
+        counts: FxHashMap<i64, u32>,
     },
 }
 
@@ -115,7 +116,7 @@ impl StoryCounts {
         } else {
             StoryCounts::Sparse {
                 column,
-                counts: HashMap::new(),
+                counts: FxHashMap::default(),
             }
         })
     }
@@ -229,8 +230,8 @@ impl Collector for FacetCounter {
     }
 
     fn merge_fruits(&self, segments: Vec<SegmentFacets>) -> tantivy::Result<FacetValues> {
-        let mut strs: [HashMap<u32, u64>; 3] = Default::default();
-        let mut story: HashMap<i64, u64> = HashMap::new();
+        let mut strs: [FxHashMap<u32, u64>; 3] = Default::default();
+        let mut story: FxHashMap<i64, u64> = FxHashMap::default();
         for s in segments {
             for (i, pairs) in s.strs.into_iter().enumerate() {
                 for (g, n) in pairs {
@@ -256,7 +257,7 @@ impl Collector for FacetCounter {
 /// The k values with the largest counts, ties by their string (byte order);
 /// only the values that can make the cut are named.
 fn top_k<K: Copy>(
-    counts: HashMap<K, u64>,
+    counts: FxHashMap<K, u64>,
     k: usize,
     name: impl Fn(K) -> String,
 ) -> Vec<(String, u64)> {
