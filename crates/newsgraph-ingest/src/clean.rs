@@ -353,7 +353,7 @@ pub fn clean(raw: &str, title: Option<&str>) -> Cleaned {
     }
     if !dateline.is_empty() {
         let text = dateline.join("\n");
-        if let Some(d) = dates::parse_dateline(&text) {
+        if let Some(d) = dates::parse_dateline(&text, None) {
             out.published = Some(d);
         }
         out.metadata.insert("dateline".into(), json!(text));

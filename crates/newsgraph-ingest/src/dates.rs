@@ -1,35 +1,45 @@
 //! Publication dates: normalising dates given by sources (RFC 3339,
-//! RFC 2822, plain ISO) and parsing datelines written with month and
-//! weekday names read from `data/lang/<code>/ingest-months.txt` and
-//! `ingest-weekdays.txt` (all languages at once).
+//! RFC 2822, plain ISO), recognising dateline lines in a header block, and
+//! parsing datelines through `newsgraph-time` ([`parse_dateline`]).
+//!
+//! Month and weekday names are not kept here: the line classifier reads the
+//! `month`, `month_abbr` and `weekday` lexicons of every language's
+//! `data/lang/<code>/time.toml` (the resource of `newsgraph-time`), and the
+//! date itself is read by `newsgraph_time::parse_date_line` with the
+//! article language's grammar.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// Lower-cased month and weekday names of every language with a
+/// `time.toml` (the lexicons `newsgraph-time` parses dates with).
 struct Names {
-    months: HashMap<String, u32>,
-    weekdays: HashMap<String, u32>,
+    months: HashSet<String>,
+    weekdays: HashSet<String>,
 }
 
 fn names() -> &'static Names {
     static N: OnceLock<Names> = OnceLock::new();
     N.get_or_init(|| {
-        let mut months = HashMap::new();
-        let mut weekdays = HashMap::new();
+        let mut months = HashSet::new();
+        let mut weekdays = HashSet::new();
         for lang in newsgraph_lang::languages() {
-            for (file, map) in [
-                ("ingest-months.txt", &mut months),
-                ("ingest-weekdays.txt", &mut weekdays),
-            ] {
-                for line in newsgraph_lang::lines(lang, file) {
-                    let mut it = line.split_whitespace();
-                    let Some(Ok(n)) = it.next().map(str::parse::<u32>) else {
-                        continue;
-                    };
-                    for name in it {
-                        map.entry(name.to_lowercase()).or_insert(n);
-                    }
+            let Some(src) = newsgraph_lang::resource(lang, newsgraph_time::RESOURCE) else {
+                continue;
+            };
+            // A file that does not parse is reported by newsgraph-time; here
+            // it only means fewer names.
+            let Ok(doc) = src.parse::<toml::Table>() else {
+                continue;
+            };
+            let Some(lex) = doc.get("lexicon").and_then(|v| v.as_table()) else {
+                continue;
+            };
+            for (table, weekday) in [("month", false), ("month_abbr", false), ("weekday", true)] {
+                if let Some(t) = lex.get(table).and_then(|v| v.as_table()) {
+                    let set = if weekday { &mut weekdays } else { &mut months };
+                    set.extend(t.keys().map(|k| k.to_lowercase()));
                 }
             }
         }
@@ -37,21 +47,28 @@ fn names() -> &'static Names {
     })
 }
 
-fn month_of(tok: &str) -> Option<u32> {
+fn is_month(tok: &str) -> bool {
     names()
         .months
-        .get(&tok.trim_end_matches('.').to_lowercase())
-        .copied()
+        .contains(&tok.trim_end_matches('.').to_lowercase())
+}
+
+/// True when `word` is a month name or abbreviation (a trailing `.`
+/// ignored, any case) in any language with a `time.toml`.
+pub fn is_month_name(word: &str) -> bool {
+    is_month(word)
 }
 
 /// True when `tok` names a weekday (full names, or abbreviations of 3+ letters).
 pub(crate) fn is_weekday(tok: &str) -> bool {
     let t = tok.trim_end_matches([',', '.']).to_lowercase();
-    t.chars().count() >= 3 && names().weekdays.contains_key(&t)
+    t.chars().count() >= 3 && names().weekdays.contains(&t)
 }
 
-/// Normalises a date given by a source to ISO 8601 (`YYYY-MM-DD` or an
-/// RFC 3339 date-time); `None` when it cannot be read.
+/// Normalises a machine-readable date given by a source to ISO 8601
+/// (`YYYY-MM-DD` or an RFC 3339 date-time); `None` when it is not one
+/// (written dates such as "17. Januar 2024" need a language: see
+/// [`parse_dateline`]).
 pub fn normalize_date(s: &str) -> Option<String> {
     let s = s.trim();
     if s.is_empty() {
@@ -85,7 +102,7 @@ pub fn normalize_date(s: &str) -> Option<String> {
     if let Ok(d) = NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
         return Some(d.format("%Y-%m-%d").to_string());
     }
-    parse_dateline(s)
+    None
 }
 
 fn tokens(s: &str) -> Vec<&str> {
@@ -115,7 +132,7 @@ fn parse_num(tok: &str) -> Option<u32> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Tok {
     Weekday,
-    Month(u32),
+    Month,
     Num(u32),
     Time(NaiveTime),
     Date(NaiveDate),
@@ -127,8 +144,8 @@ fn classify(tok: &str) -> Tok {
     if is_weekday(tok) {
         return Tok::Weekday;
     }
-    if let Some(m) = month_of(tok) {
-        return Tok::Month(m);
+    if is_month(tok) {
+        return Tok::Month;
     }
     if let Some(n) = parse_num(tok) {
         return Tok::Num(n);
@@ -165,55 +182,35 @@ pub(crate) fn is_dateline(line: &str) -> bool {
     if kinds.contains(&Tok::Other) {
         return false;
     }
-    let strong = kinds.iter().any(|k| {
-        matches!(
-            k,
-            Tok::Weekday | Tok::Month(_) | Tok::Time(_) | Tok::Date(_)
-        )
-    });
+    let strong = kinds
+        .iter()
+        .any(|k| matches!(k, Tok::Weekday | Tok::Month | Tok::Time(_) | Tok::Date(_)));
     let all_filler = kinds.iter().all(|k| matches!(k, Tok::Filler | Tok::Num(_)));
     strong && !all_filler
 }
 
 /// Parses a dateline such as "Mittwoch 17 Januar 2024 19:47:09",
 /// "17. januar 2024 kl. 10.15", "January 17, 2024" or "17.01.2024" into
-/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`.
-pub fn parse_dateline(s: &str) -> Option<String> {
-    let kinds: Vec<Tok> = tokens(s).iter().map(|t| classify(t)).collect();
-    let mut date: Option<NaiveDate> = kinds.iter().find_map(|k| match k {
-        Tok::Date(d) => Some(*d),
-        _ => None,
-    });
-    if date.is_none() {
-        for (i, k) in kinds.iter().enumerate() {
-            let Tok::Month(m) = *k else { continue };
-            let num = |j: Option<usize>| match j.and_then(|j| kinds.get(j)) {
-                Some(Tok::Num(n)) => Some(*n),
-                _ => None,
-            };
-            let before = num(i.checked_sub(1));
-            let after = num(Some(i + 1));
-            let after2 = num(Some(i + 2));
-            let (day, year) = match (before, after, after2) {
-                (Some(d), Some(y), _) if (1..=31).contains(&d) && y >= 1900 => (d, y),
-                (_, Some(d), Some(y)) if (1..=31).contains(&d) && y >= 1900 => (d, y),
-                _ => continue,
-            };
-            date = NaiveDate::from_ymd_opt(year as i32, m, day);
-            if date.is_some() {
-                break;
-            }
-        }
-    }
-    let date = date?;
-    let time = kinds.iter().find_map(|k| match k {
-        Tok::Time(t) => Some(*t),
-        _ => None,
-    });
-    Some(match time {
-        Some(t) => date.and_time(t).format("%Y-%m-%dT%H:%M:%S").to_string(),
-        None => date.format("%Y-%m-%d").to_string(),
-    })
+/// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`, with `newsgraph-time`'s grammar of
+/// `lang` first, then of every other language that has one (a dateline
+/// need not be in the language of the text). Lines are joined with spaces.
+pub fn parse_dateline(s: &str, lang: Option<&str>) -> Option<String> {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let found = match lang.and_then(|l| newsgraph_time::parse_date_line(&joined, l)) {
+        Some(d) => Some(d),
+        None => newsgraph_lang::languages()
+            .into_iter()
+            .filter(|l| Some(*l) != lang && newsgraph_time::supports(l))
+            .find_map(|l| newsgraph_time::parse_date_line(&joined, l)),
+    }?;
+    // TIMEX values give minutes only ("…T10:15"); sources' date-times
+    // are normalised with seconds.
+    Some(
+        match NaiveDateTime::parse_from_str(&found, "%Y-%m-%dT%H:%M") {
+            Ok(dt) => dt.format("%Y-%m-%dT%H:%M:%S").to_string(),
+            Err(_) => found,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -223,19 +220,22 @@ mod tests {
     #[test]
     fn datelines() {
         assert_eq!(
-            parse_dateline("Mittwoch\n17 Januar 2024\n19:47:09").as_deref(),
+            parse_dateline("Mittwoch\n17 Januar 2024\n19:47:09", Some("de")).as_deref(),
             Some("2024-01-17T19:47:09")
         );
         assert_eq!(
-            parse_dateline("17. januar 2024 kl. 10.15").as_deref(),
+            parse_dateline("17. januar 2024 kl. 10.15", Some("nb")).as_deref(),
             Some("2024-01-17T10:15:00")
         );
         assert_eq!(
-            parse_dateline("January 17, 2024").as_deref(),
+            parse_dateline("January 17, 2024", None).as_deref(),
             Some("2024-01-17")
         );
-        assert_eq!(parse_dateline("17.01.2024").as_deref(), Some("2024-01-17"));
-        assert_eq!(parse_dateline("Putin sprach mit Kim"), None);
+        assert_eq!(
+            parse_dateline("17.01.2024", Some("de")).as_deref(),
+            Some("2024-01-17")
+        );
+        assert_eq!(parse_dateline("Putin sprach mit Kim", Some("de")), None);
         assert!(is_dateline("Mittwoch"));
         assert!(is_dateline("17 Januar 2024"));
         assert!(is_dateline("19:47:09"));

@@ -13,23 +13,36 @@ pub const LSH_ROWS: usize = MINHASH_PERMUTATIONS / LSH_BANDS;
 /// Words per shingle.
 const SHINGLE: usize = 3;
 
-/// Lower-cased alphanumeric words of `text` (punctuation and spacing ignored).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
+/// Calls `f` with each lower-cased alphanumeric word of `text`
+/// (punctuation and spacing ignored). ASCII words are lower-cased in one
+/// reused buffer; others with `str::to_lowercase` (final sigma and all).
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    for w in text.split(|c: char| !c.is_alphanumeric()) {
+        if w.is_empty() {
+            continue;
+        }
+        if w.is_ascii() {
+            buf.clear();
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+            f(&buf);
+        } else {
+            f(&w.to_lowercase());
+        }
+    }
 }
 
 /// Hash of the normalised text (case-folded, punctuation and whitespace
 /// runs ignored): the exact-duplicate key, 32 hex digits.
 pub fn content_hash(text: &str) -> String {
     let mut norm = String::with_capacity(text.len());
-    for w in words(text) {
+    for_each_word(text, |w| {
         if !norm.is_empty() {
             norm.push(' ');
         }
-        norm.push_str(&w);
-    }
+        norm.push_str(w);
+    });
     format!("{:032x}", xxh3_128(norm.as_bytes()))
 }
 
@@ -45,7 +58,8 @@ pub fn minhash(text: &str) -> Vec<u32> {
     use std::sync::OnceLock;
     static PERMS: OnceLock<Vec<(u64, u64)>> = OnceLock::new();
     let perms = PERMS.get_or_init(|| (0..MINHASH_PERMUTATIONS).map(permutation).collect());
-    let toks: Vec<u64> = words(text).map(|w| xxh3_64(w.as_bytes())).collect();
+    let mut toks: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    for_each_word(text, |w| toks.push(xxh3_64(w.as_bytes())));
     let mut sig = vec![u32::MAX; MINHASH_PERMUTATIONS];
     let mut shingles: Vec<u64> = if toks.len() < SHINGLE {
         toks.clone()
@@ -104,6 +118,23 @@ mod tests {
     const A: &str = "Der russische Präsident Wladimir Putin hat Nordkoreas Machthaber Kim Jong Un \
         im Fernen Osten empfangen. Beide sprachen über militärische Zusammenarbeit, Raumfahrt \
         und die Lage in der Region, wie der Kreml am Mittwoch mitteilte.";
+
+    #[test]
+    fn keys_are_stable() {
+        // Stored keys: a change here would make re-ingested articles look new.
+        assert_eq!(
+            content_hash("Hallo  Welt. ΟΔΟΣ Σ straße"),
+            format!(
+                "{:032x}",
+                xxh3_128(format!("hallo welt {} σ straße", "ΟΔΟΣ".to_lowercase()).as_bytes())
+            )
+        );
+        let s = minhash("Hallo Welt und Mond");
+        let mut t = minhash("hallo, welt und mond!");
+        assert_eq!(s, t);
+        t = minhash("Hallo Welt und Sonne");
+        assert_ne!(s, t);
+    }
 
     #[test]
     fn hash_ignores_case_and_spacing() {

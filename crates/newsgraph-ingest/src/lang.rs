@@ -7,20 +7,22 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// Texts with fewer letters than this are `und` (too short to tell).
 const MIN_LETTERS: usize = 4;
 /// Long texts are identified on a bounded sample: this many bytes from the
-/// start plus this many from the middle. lingua's cost grows with length and
-/// with the number of n-gram orders; the sample decides as reliably as the
-/// whole article (measured in docs/ingest.md).
-const SAMPLE_BYTES: usize = 300;
-/// From this many letters on, lingua's low-accuracy mode (trigrams only) is
-/// used: lingua's own evaluation shows the modes differ on short phrases,
-/// not on sentences, and it is many times faster.
+/// start plus this many from the middle. The first pass's cost grows with
+/// the sample; the sample decides as reliably as the whole article
+/// (measured in docs/ingest.md, `--example langid_eval`).
+const SAMPLE_BYTES: usize = 200;
+/// From this many letters on, a text is long: whatlang proposes, lingua
+/// decides among close candidates only.
 const LONG_TEXT_LETTERS: usize = 120;
 /// Bytes lingua looks at when it only has to choose among the few
 /// candidates of a long text.
-const DECIDE_BYTES: usize = 260;
+const DECIDE_BYTES: usize = 200;
 /// whatlang confidence from which its guess on a long text is final
 /// (outside the close-language groups).
 const SURE: f64 = 0.9;
+/// Confidence of whatlang restricted to a close group from which its pick
+/// is final (when whatlang knows every language of the group).
+const NARROW_SURE: f64 = 0.5;
 
 fn detector() -> &'static LanguageDetector {
     static D: OnceLock<LanguageDetector> = OnceLock::new();
@@ -41,6 +43,21 @@ fn fast_detector() -> &'static LanguageDetector {
     })
 }
 
+/// whatlang restricted to the languages lingua can return.
+fn first_pass() -> &'static whatlang::Detector {
+    static D: OnceLock<whatlang::Detector> = OnceLock::new();
+    D.get_or_init(|| {
+        let t = tables();
+        whatlang::Detector::with_allowlist(
+            whatlang::Lang::all()
+                .iter()
+                .copied()
+                .filter(|l| t.by_code3.contains_key(l.code()))
+                .collect(),
+        )
+    })
+}
+
 /// Languages of the detector by ISO 639-1 and 639-3 code, and the
 /// confusion groups from `data/lang/xx/ingest-langid-groups.txt`.
 struct Tables {
@@ -48,6 +65,10 @@ struct Tables {
     groups: Vec<Vec<Language>>,
     /// Languages that lingua must always separate (groups marked `!`).
     close: Vec<Language>,
+    /// For each close group: whatlang restricted to the group's languages
+    /// it knows, and the group's languages whatlang does not know (e.g.
+    /// Nynorsk), which lingua must still separate from whatlang's pick.
+    narrow: Vec<(Vec<Language>, whatlang::Detector, Vec<Language>)>,
     detectors: Mutex<HashMap<Vec<Language>, Arc<LanguageDetector>>>,
 }
 
@@ -59,11 +80,18 @@ fn tables() -> &'static Tables {
             .iter()
             .map(|l| (l.iso_code_639_1().to_string().to_lowercase(), *l))
             .collect();
-        let by_code3 = all
+        let mut by_code3: HashMap<String, Language> = all
             .iter()
             .map(|l| (l.iso_code_639_3().to_string().to_lowercase(), *l))
             .collect();
+        // whatlang names two languages by another ISO 639-3 code than lingua.
+        for (whatlang_code, lingua_code) in [("cmn", "zho"), ("pes", "fas")] {
+            if let Some(l) = by_code3.get(lingua_code).copied() {
+                by_code3.insert(whatlang_code.to_string(), l);
+            }
+        }
         let mut close = Vec::new();
+        let mut narrow = Vec::new();
         let mut groups = Vec::new();
         for line in newsgraph_lang::lines("xx", "ingest-langid-groups.txt") {
             let (strict, rest) = match line.strip_prefix('!') {
@@ -76,6 +104,14 @@ fn tables() -> &'static Tables {
                 .collect();
             if strict {
                 close.extend(g.iter().copied());
+                let (known, lacking): (Vec<Language>, Vec<Language>) =
+                    g.iter().partition(|l| whatlang_of(**l).is_some());
+                if known.len() >= 2 {
+                    let d = whatlang::Detector::with_allowlist(
+                        known.iter().filter_map(|l| whatlang_of(*l)).collect(),
+                    );
+                    narrow.push((g.clone(), d, lacking));
+                }
             }
             if !g.is_empty() {
                 groups.push(g);
@@ -85,12 +121,20 @@ fn tables() -> &'static Tables {
             by_code3,
             groups,
             close,
+            narrow,
             detectors: Mutex::new(HashMap::new()),
         }
     })
 }
 
-/// A low-accuracy lingua detector restricted to `langs` (cached).
+fn whatlang_of(l: Language) -> Option<whatlang::Lang> {
+    whatlang::Lang::from_code(l.iso_code_639_3().to_string().to_lowercase())
+}
+
+/// A lingua detector restricted to `langs` (cached). High-accuracy mode:
+/// with few languages it is both more accurate and cheaper than the
+/// low-accuracy mode, whose unique-n-gram pre-pass dominates on short
+/// windows (measured with `--example langid_eval --variants`).
 fn detector_for(langs: Vec<Language>) -> Arc<LanguageDetector> {
     let t = tables();
     if let Ok(mut cache) = t.detectors.lock() {
@@ -100,17 +144,12 @@ fn detector_for(langs: Vec<Language>) -> Arc<LanguageDetector> {
                 Arc::new(
                     LanguageDetectorBuilder::from_languages(&langs)
                         .with_preloaded_language_models()
-                        .with_low_accuracy_mode()
                         .build(),
                 )
             })
             .clone();
     }
-    Arc::new(
-        LanguageDetectorBuilder::from_languages(&langs)
-            .with_low_accuracy_mode()
-            .build(),
-    )
+    Arc::new(LanguageDetectorBuilder::from_languages(&langs).build())
 }
 
 /// Candidate languages for a long text: whatlang's guess (fast, trigram
@@ -123,11 +162,28 @@ enum FirstPass {
 }
 
 fn candidates(sample: &str) -> Option<FirstPass> {
-    let info = whatlang::detect(sample)?;
+    let info = first_pass().detect(sample)?;
     let t = tables();
     let first = *t.by_code3.get(info.lang().code())?;
     if info.is_reliable() && info.confidence() >= SURE && !t.close.contains(&first) {
         return Some(FirstPass::Sure(first, info.confidence()));
+    }
+    // A close group: whatlang restricted to the group picks one language;
+    // lingua only separates it from the group languages whatlang lacks.
+    if let Some((_, d, lacking)) = t.narrow.iter().find(|(g, _, _)| g.contains(&first))
+        && let Some(i2) = d.detect(sample)
+        && let Some(&second) = t.by_code3.get(i2.lang().code())
+    {
+        if lacking.is_empty() {
+            if i2.confidence() >= NARROW_SURE {
+                return Some(FirstPass::Sure(second, i2.confidence()));
+            }
+        } else {
+            let mut langs = vec![second];
+            langs.extend(lacking.iter().copied());
+            langs.sort();
+            return Some(FirstPass::Candidates(langs));
+        }
     }
     let mut langs = vec![first];
     for g in &t.groups {
@@ -157,6 +213,7 @@ fn candidates(sample: &str) -> Option<FirstPass> {
 pub fn warm_up() {
     let _ = detector();
     let _ = fast_detector();
+    let _ = first_pass();
     let _ = tables();
 }
 

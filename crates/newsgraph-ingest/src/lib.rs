@@ -23,7 +23,7 @@ mod reader;
 mod warc;
 
 pub use clean::{Cleaned, clean};
-pub use dates::{normalize_date, parse_dateline};
+pub use dates::{is_month_name, normalize_date, parse_dateline};
 pub use hash::{
     LSH_BANDS, LSH_ROWS, MINHASH_PERMUTATIONS, content_hash, jaccard, lsh_bands, minhash,
 };
@@ -183,16 +183,6 @@ pub(crate) fn finish(raw: &str, g: Given) -> NewArticle {
     for (k, v) in c.metadata {
         metadata.entry(k).or_insert(v);
     }
-    let published = match g.published.as_deref() {
-        Some(p) => match normalize_date(p) {
-            Some(iso) => Some(iso),
-            None => {
-                metadata.insert("published_raw".into(), serde_json::json!(p));
-                c.published
-            }
-        },
-        None => c.published,
-    };
     let (lang, lang_confidence) = match g.lang.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         Some(l) => (l.to_lowercase(), 1.0),
         None => {
@@ -203,6 +193,22 @@ pub(crate) fn finish(raw: &str, g: Given) -> NewArticle {
             };
             detect_language(probe)
         }
+    };
+    // A dateline is read with the article language's grammar first.
+    let from_dateline = || match metadata.get("dateline").and_then(|v| v.as_str()) {
+        Some(d) if c.published.is_some() => parse_dateline(d, Some(&lang)).or(c.published.clone()),
+        _ => c.published.clone(),
+    };
+    let published = match g.published.as_deref() {
+        Some(p) => match normalize_date(p).or_else(|| parse_dateline(p, Some(&lang))) {
+            Some(iso) => Some(iso),
+            None => {
+                let d = from_dateline();
+                metadata.insert("published_raw".into(), serde_json::json!(p));
+                d
+            }
+        },
+        None => from_dateline(),
     };
     NewArticle {
         path: g.path,

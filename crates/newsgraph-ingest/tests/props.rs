@@ -45,7 +45,8 @@ proptest! {
         prop_assert_eq!(minhash(&s).len(), 128);
         let (l, conf) = detect_language(&s);
         prop_assert!(!l.is_empty() && (0.0..=1.0).contains(&conf));
-        let _ = parse_dateline(&s);
+        let _ = parse_dateline(&s, None);
+        let _ = parse_dateline(&s, Some("de"));
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 mod dates;
-pub use dates::{ResolvedDate, TimeDateResolver};
+pub use dates::{ResolvedDate, TimeDateResolver, date_bearing};
 
 /// Errors that stop an ingest (bad inputs never do: they are rejections).
 #[derive(Debug, thiserror::Error)]
