@@ -1,7 +1,8 @@
 //! Repairs of tagger spans with article-level evidence, before linking:
 //! - edge words that are function words ("Kim Jong Un Der") are trimmed;
 //! - a person span made of two names each seen alone in the article is
-//!   split ("Putin Kim", "Kim Jong-un Putin");
+//!   split ("Putin Kim", "Kim Jong-un Putin"), also when the first is a
+//!   complete family-first name seen only there ("Kim Jong Un Putin");
 //! - a known name followed by a frequent common word is cut back
 //!   ("Kim Waffen" → "Kim");
 //! - a family-first surname directly followed by a given-name span is
@@ -85,7 +86,11 @@ pub fn repair(text: &str, lang: &str, raw: Vec<RawMention>) -> Vec<RawMention> {
         for j in (1..ws.len()).rev() {
             let left = &text[m.start..ws[j - 1].1];
             let right = &text[ws[j].0..m.end];
-            if !alone.contains(left) {
+            // A complete family-first name ("Kim Jong Un") needs no second sighting.
+            let full_family_first = j >= 3
+                && alone.contains(right)
+                && newsgraph_link::name_form(left, lang).is_ok_and(|f| f.family_first);
+            if !alone.contains(left) && !full_family_first {
                 continue;
             }
             if alone.contains(right) {
@@ -200,6 +205,20 @@ mod tests {
                 "Kim Jong Un",
                 "Kim"
             ]
+        );
+    }
+
+    #[test]
+    fn splits_a_family_first_name_glued_to_a_known_name() {
+        let t = "Putin lachte. Kim Jong Un Putin traf sich. Hans Peter Müller und Müller.";
+        let r = repair(
+            t,
+            "de",
+            spans(t, &["Putin", "Kim Jong Un Putin", "Hans Peter Müller", "Müller"]),
+        );
+        assert_eq!(
+            texts(t, &r),
+            vec!["Putin", "Kim Jong Un", "Putin", "Hans Peter Müller", "Müller"]
         );
     }
 

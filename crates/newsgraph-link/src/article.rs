@@ -103,7 +103,99 @@ fn trim_words(
     (start, end)
 }
 
+/// Byte ranges of the whitespace-separated words of `text[start..end]`.
+fn word_ranges(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut cur: Option<usize> = None;
+    for (i, ch) in text[start..end].char_indices() {
+        if ch.is_whitespace() {
+            if let Some(b) = cur.take() {
+                out.push((start + b, start + i));
+            }
+        } else if cur.is_none() {
+            cur = Some(i);
+        }
+    }
+    if let Some(b) = cur {
+        out.push((start + b, end));
+    }
+    out
+}
+
 impl Linker {
+    /// Separates place words that the tagger glued to a name:
+    /// - a leading adjective or inhabitant noun of place ("Nordkoreanischer
+    ///   Führer Kim Jong Un") becomes a place relation of the article; when a
+    ///   title follows it, the rest is a person ("Kim Jong Un");
+    /// - a trailing genitive of a gazetteer place ("Souveränität Nordkoreas",
+    ///   "Fernen Osten Russlands") becomes its own place mention; the words
+    ///   before it stay a name only when they look like one (two or more
+    ///   words, or a hyphenated word), else they were a common noun phrase.
+    fn split_place_words(
+        &self,
+        text: &str,
+        lang: &str,
+        c: &rules::CommonRules,
+        l: &LangRules,
+        m: RawMention,
+        places: &mut Vec<PlaceRelation>,
+    ) -> Vec<RawMention> {
+        let mut ws = word_ranges(text, m.start, m.end);
+        let mut typ = m.typ;
+        if ws.len() >= 2 {
+            let (a, b) = ws[0];
+            if let Some(pw) = self.gazetteer.place_word(&text[a..b], lang)
+                && pw.kind != "compound"
+            {
+                let p = &self.gazetteer.places()[pw.place];
+                places.push(PlaceRelation {
+                    start: a,
+                    end: b,
+                    text: text[a..b].to_string(),
+                    entity_id: p.id.clone(),
+                    canonical: p.canonical.clone(),
+                    kind: pw.kind.to_string(),
+                });
+                ws.remove(0);
+                let (a, b) = ws[0];
+                let first = text[a..b].to_lowercase();
+                if ws.len() >= 2 && l.titles.contains(first.trim_end_matches('.')) {
+                    typ = EntityType::PER;
+                }
+            }
+        }
+        let (Some(&(start, _)), Some(&(_, end))) = (ws.first(), ws.last()) else {
+            return Vec::new();
+        };
+        if ws.len() >= 2 && typ != EntityType::PER {
+            let (a, b) = ws[ws.len() - 1];
+            let last = &text[a..b];
+            if let Some(stem) = genitive_stem(last, l)
+                && self
+                    .gazetteer
+                    .lookup_key_ix(&key::name_key_with(c, l, stem), lang)
+                    .is_some()
+            {
+                let (_, pend) = ws[ws.len() - 2];
+                let mut out = Vec::new();
+                if ws.len() >= 3 || text[start..pend].contains('-') {
+                    out.push(RawMention {
+                        start,
+                        end: pend,
+                        typ,
+                    });
+                }
+                out.push(RawMention {
+                    start: a,
+                    end: b,
+                    typ: EntityType::LOC,
+                });
+                return out;
+            }
+        }
+        vec![RawMention { start, end, typ }]
+    }
+
     /// Loads the gazetteer and the rule tables.
     pub fn new() -> Result<Linker, LinkError> {
         Ok(Linker {
@@ -138,6 +230,10 @@ impl Linker {
             .collect();
         raw.sort_by_key(|m| (m.start, m.end));
         raw.dedup_by(|b, a| b.start < a.end); // drop overlaps, keep the first
+        let raw: Vec<RawMention> = raw
+            .into_iter()
+            .flat_map(|m| self.split_place_words(text, lang, c, l, m, &mut places))
+            .collect();
         for m in raw {
             let is_title = |w: &str| {
                 let lw = w.to_lowercase();

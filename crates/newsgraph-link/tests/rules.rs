@@ -240,6 +240,92 @@ fn adjectives_de_and_en() {
     assert_eq!(id_of(&en, "Moscow"), "loc:geonames:524901");
 }
 
+/// Place words glued to names by the tagger are split off: a leading
+/// adjective of place becomes a relation (and a title after it makes the
+/// rest a person); a trailing genitive of a place becomes the place mention.
+#[test]
+fn place_words_glued_to_names_are_split_off() {
+    use EntityType::*;
+    let rel = |a: &Analysis| -> Vec<(String, String)> {
+        a.places
+            .iter()
+            .map(|p| (p.text.clone(), p.entity_id.clone()))
+            .collect()
+    };
+    let de = link(
+        "Nordkoreanischer Führer Kim Jong Un traf Wladimir Putin. Putin lobte die \
+         Souveränität Nordkoreas und den Fernen Osten Russlands.",
+        "de",
+        &[
+            ("Nordkoreanischer Führer Kim Jong Un", MISC),
+            ("Wladimir Putin", PER),
+            ("Putin", PER),
+            ("Souveränität Nordkoreas", ORG),
+            ("Fernen Osten Russlands", LOC),
+        ],
+    );
+    assert!(
+        rel(&de).contains(&("Nordkoreanischer".into(), "loc:iso:KP".into())),
+        "{:?}",
+        de.places
+    );
+    let kim = de
+        .mentions
+        .iter()
+        .find(|m| m.text == "Kim Jong Un")
+        .expect("Kim Jong Un is a mention of its own");
+    assert_eq!(kim.typ, PER);
+    assert_eq!(id_of(&de, "Nordkoreas"), "loc:iso:KP");
+    assert_eq!(id_of(&de, "Russlands"), "loc:iso:RU");
+    assert!(de.mentions.iter().any(|m| m.text == "Fernen Osten"));
+    // A lone common noun before the genitive is not a name.
+    assert!(
+        de.mentions.iter().all(|m| !m.text.contains("Souveränität")),
+        "{:?}",
+        de.mentions
+    );
+    assert!(de.mentions.iter().all(|m| !m.text.contains("Führer")));
+
+    let nb = link(
+        "Russiske president Vladimir Putin møtte Kim Jong-un.",
+        "nb",
+        &[
+            ("Russiske president Vladimir Putin", MISC),
+            ("Kim Jong-un", PER),
+        ],
+    );
+    assert!(
+        rel(&nb).contains(&("Russiske".into(), "loc:iso:RU".into())),
+        "{:?}",
+        nb.places
+    );
+    let putin = nb
+        .mentions
+        .iter()
+        .find(|m| m.text == "Vladimir Putin")
+        .expect("Vladimir Putin");
+    assert_eq!(putin.typ, PER);
+
+    let en = link(
+        "Russian President Vladimir Putin visited the University of Oslo.",
+        "en",
+        &[
+            ("Russian President Vladimir Putin", MISC),
+            ("University of Oslo", ORG),
+        ],
+    );
+    assert!(rel(&en).contains(&("Russian".into(), "loc:iso:RU".into())));
+    assert_eq!(
+        en.mentions
+            .iter()
+            .find(|m| m.text == "Vladimir Putin")
+            .map(|m| m.typ),
+        Some(PER)
+    );
+    // No genitive there: the organisation stays whole.
+    assert!(en.mentions.iter().any(|m| m.text == "University of Oslo"));
+}
+
 #[test]
 fn registry_links_across_articles_and_languages() {
     use EntityType::*;

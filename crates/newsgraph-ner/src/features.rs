@@ -14,7 +14,7 @@ use crate::lexicon::{Lexicon, MAX_PLACE_TOKENS, seq_hash};
 
 /// Version of the feature templates; stored in models so that a model is
 /// never used with different features.
-pub const FEATURE_VERSION: u32 = 2;
+pub const FEATURE_VERSION: u32 = 3;
 
 /// Per-token facts computed once per sentence.
 #[derive(Debug, Clone, Default)]
@@ -47,6 +47,17 @@ pub struct TokenInfo {
     pub cap_pos: u8,
     /// Inside a quotation (after an opening quote that is not yet closed).
     pub quoted: bool,
+    /// Token range `(start, end)` of the name run this token is in: two or
+    /// more capitalised tokens, possibly joined by connectors such as `of`,
+    /// `von`, `&` (`University of Oslo`); `None` outside such runs.
+    pub name_run: Option<(usize, usize)>,
+    /// Brown cluster of the token (exact form, else its lowercased form),
+    /// 0 when unknown.
+    pub cluster: u32,
+    /// How the cluster was found: `b'E'` exact form, `b'L'` lowercased, `b'-'` not.
+    pub cluster_src: u8,
+    /// Capital preference from the cluster table (see [`Lexicon::cluster`]).
+    pub cap_pref: u8,
 }
 
 fn char_class(c: char) -> char {
@@ -137,6 +148,13 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
         }
         let case = casing(t);
         let initial = i == 0 || opens_sentence(tokens[i - 1]);
+        let (cluster, cluster_src, cap_pref) = match lex.cluster(t) {
+            Some((c, p)) => (c, b'E', p),
+            None => match lex.cluster(&lower) {
+                Some((c, _)) => (c, b'L', 1),
+                None => (0, b'-', 0),
+            },
+        };
         infos.push(TokenInfo {
             zipf: lex.zipf(&lower),
             first_name: case == b'C' && lex.is_first_name(t),
@@ -150,6 +168,10 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
             cap_run: 0,
             cap_pos: 0,
             quoted: false,
+            name_run: None,
+            cluster,
+            cluster_src,
+            cap_pref,
         });
     }
     // Runs of capitalised tokens.
@@ -176,6 +198,33 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
             } else {
                 b'M'
             };
+        }
+        i = j;
+    }
+    // Name runs: capitalised tokens, joined by connectors.
+    let mut i = 0;
+    while i < infos.len() {
+        if !capital(infos[i].case) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        loop {
+            if j < infos.len() && capital(infos[j].case) {
+                j += 1;
+            } else if j + 1 < infos.len()
+                && capital(infos[j + 1].case)
+                && lex.is_connector(tokens[j])
+            {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        if j - i >= 2 {
+            for info in &mut infos[i..j] {
+                info.name_run = Some((i, j));
+            }
         }
         i = j;
     }
@@ -241,7 +290,24 @@ fn zipf_coarse(z: u8) -> u8 {
 
 struct Emitter<'a> {
     out: &'a mut Vec<u32>,
+    /// Salt of the sentence style (see [`sentence_style`]).
+    style: u64,
 }
+
+/// Templates that are also emitted conjoined with the sentence style, so
+/// that fragments (titles, list items, captions: most of WikiANN) and full
+/// sentences (news) can weigh the same evidence differently.
+const STYLED: u64 = (1 << 1)
+    | (1 << 2)
+    | (1 << 4)
+    | (1 << 6)
+    | (1 << 7)
+    | (1 << 10)
+    | (1 << 11)
+    | (1 << 24)
+    | (1 << 39)
+    | (1 << 46)
+    | (1 << 52);
 
 impl Emitter<'_> {
     #[inline]
@@ -252,6 +318,22 @@ impl Emitter<'_> {
             h = fnv_extend(h, &[0x1f]);
         }
         self.out.push(key32(h));
+        if tmpl < 64 && STYLED & (1 << tmpl) != 0 {
+            self.out.push(key32(h ^ self.style));
+        }
+    }
+}
+
+/// Sentence style: a full sentence ends with `.`, `!` or `?` (possibly
+/// followed by one closing quote or bracket); anything else is a fragment.
+fn sentence_style(infos: &[TokenInfo]) -> u64 {
+    let n = infos.len();
+    let ends = |i: usize| matches!(infos[i].lower.as_str(), "." | "!" | "?");
+    let full = (n >= 1 && ends(n - 1)) || (n >= 2 && ends(n - 2) && infos[n - 1].case == b'P');
+    if full {
+        0x5DEE_CE66_D1CE_4E5B
+    } else {
+        0x2545_F491_4F6C_DD1D
     }
 }
 
@@ -325,12 +407,13 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
         }
     };
     let slen = [sent_len_bucket(n)];
+    let style = sentence_style(infos);
     let last_punct = [infos.last().is_some_and(|t| t.case == b'P') as u8];
     for i in 0..n {
         offsets.push(out.len());
         let t = &infos[i];
         let ii = i as isize;
-        let mut e = Emitter { out };
+        let mut e = Emitter { out, style };
         let w = t.lower.as_bytes();
         let init = [t.initial as u8];
         let case = [t.case];
@@ -436,6 +519,52 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
             && let Some(s) = suffix(&p.lower, 3)
         {
             e.f(45, &[s.as_bytes(), &case]);
+        }
+        // Brown clusters (prefixes of the path) and capital preference.
+        if t.cluster_src != b'-' {
+            for k in [4u8, 6, 10, 20] {
+                let p = t.cluster & ((1u32 << k) - 1);
+                e.f(52, &[&[k, t.cluster_src], &p.to_le_bytes()]);
+            }
+        } else {
+            e.f(52, &[&case]);
+        }
+        e.f(53, &[&[t.cap_pref], &case, &init]);
+        let cl = |j: isize| -> u32 { info(j).map(|p| p.cluster & 0x3ff).unwrap_or(u32::MAX) };
+        e.f(54, &[&cl(ii - 1).to_le_bytes()]);
+        e.f(55, &[&cl(ii + 1).to_le_bytes()]);
+        // Name runs: the head (last word) and first word of the whole name,
+        // and the words around it, reach every token of the name.
+        if let Some((rs, re)) = t.name_run {
+            let first = &infos[rs];
+            let last = &infos[re - 1];
+            let pos = if i == rs {
+                b'F'
+            } else if i + 1 == re {
+                b'L'
+            } else {
+                b'M'
+            };
+            e.f(46, &[last.lower.as_bytes(), &[pos]]);
+            if i != rs {
+                e.f(47, &[first.lower.as_bytes()]);
+            }
+            if i + 1 != re
+                && let Some(s) = suffix(&last.lower, 3)
+            {
+                e.f(48, &[s.as_bytes()]);
+            }
+            e.f(49, &[word(rs as isize - 1).as_bytes(), &[pos]]);
+            e.f(50, &[word(re as isize).as_bytes(), &[pos]]);
+            let run = &infos[rs..re];
+            let flags = [
+                len_bucket(re - rs),
+                pos,
+                first.first_name as u8,
+                run.iter().any(|r| r.place != 0) as u8,
+                run.iter().any(|r| r.org_suffix) as u8,
+            ];
+            e.f(51, &[&flags]);
         }
     }
     offsets.push(out.len());

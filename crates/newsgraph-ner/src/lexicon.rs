@@ -3,14 +3,18 @@
 
 use crate::hash::{IdSet, fnv, fnv_extend};
 use std::collections::HashMap;
+use std::io::Read;
 use std::sync::OnceLock;
 
 const ZIPF_DE: &str = include_str!("../../../data/ner/de/zipf.tsv");
 const ZIPF_NB: &str = include_str!("../../../data/ner/nb/zipf.tsv");
 const ZIPF_EN: &str = include_str!("../../../data/ner/en/zipf.tsv");
+const CLUSTERS_DE: &[u8] = include_bytes!("../../../data/ner/de/clusters.tsv.gz");
+const CLUSTERS_EN: &[u8] = include_bytes!("../../../data/ner/en/clusters.tsv.gz");
 const PLACES: &str = include_str!("../../../data/ner/places.txt");
 const FIRST_NAMES: &str = include_str!("../../../data/ner/first_names.txt");
 const ORG_SUFFIXES: &str = include_str!("../../../data/ner/org_suffixes.txt");
+const NAME_CONNECTORS: &str = include_str!("../../../data/ner/name_connectors.txt");
 
 /// Longest place name, in tokens, that the gazetteer matcher tries.
 pub const MAX_PLACE_TOKENS: usize = 4;
@@ -21,9 +25,11 @@ pub struct Lexicon {
     /// another code with an empty table).
     pub lang: String,
     zipf: HashMap<String, u8>,
+    clusters: HashMap<String, (u32, u8)>,
     places: IdSet,
     first_names: IdSet,
     org_suffixes: IdSet,
+    connectors: IdSet,
     /// Fingerprint of the tables, stored in models trained with them.
     pub fingerprint: u64,
 }
@@ -35,6 +41,24 @@ fn zipf_source(lang: &str) -> &'static str {
         "en" => ZIPF_EN,
         _ => "",
     }
+}
+
+fn clusters_source(lang: &str) -> &'static [u8] {
+    match lang {
+        "de" | "nb" | "nn" | "no" => CLUSTERS_DE,
+        "en" => CLUSTERS_EN,
+        _ => b"",
+    }
+}
+
+/// The text of a gzip-compressed embedded table; empty when it is empty or
+/// unreadable (the fingerprint still covers the compressed bytes).
+fn gunzip(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    if !bytes.is_empty() {
+        let _ = flate2::read::GzDecoder::new(bytes).read_to_string(&mut out);
+    }
+    out
 }
 
 fn content_lines(s: &str) -> impl Iterator<Item = &str> {
@@ -67,6 +91,21 @@ impl Lexicon {
                 zipf.insert(w.to_string(), b);
             }
         }
+        let csrc = clusters_source(lang);
+        let ctext = gunzip(csrc);
+        let mut clusters = HashMap::with_capacity(ctext.len() / 16);
+        for l in content_lines(&ctext) {
+            let mut parts = l.split('\t');
+            if let (Some(w), Some(c), Some(p)) = (parts.next(), parts.next(), parts.next())
+                && let Ok(c) = c.parse::<u32>()
+            {
+                let pref = match p.parse::<i8>() {
+                    Ok(v) => (v + 10) as u8,
+                    Err(_) => 0,
+                };
+                clusters.insert(w.to_string(), (c, pref));
+            }
+        }
         let mut places = IdSet::default();
         for l in content_lines(PLACES) {
             places.insert(seq_hash(l.split_whitespace()));
@@ -79,16 +118,23 @@ impl Lexicon {
         for l in content_lines(ORG_SUFFIXES) {
             org_suffixes.insert(fnv(l.as_bytes()));
         }
+        let mut connectors = IdSet::default();
+        for l in content_lines(NAME_CONNECTORS) {
+            connectors.insert(fnv(l.as_bytes()));
+        }
         let mut fp = fnv(src.as_bytes());
-        for s in [PLACES, FIRST_NAMES, ORG_SUFFIXES] {
+        fp = fnv_extend(fp, csrc);
+        for s in [PLACES, FIRST_NAMES, ORG_SUFFIXES, NAME_CONNECTORS] {
             fp = fnv_extend(fp, s.as_bytes());
         }
         Lexicon {
             lang: lang.to_string(),
             zipf,
+            clusters,
             places,
             first_names,
             org_suffixes,
+            connectors,
             fingerprint: fp,
         }
     }
@@ -113,6 +159,14 @@ impl Lexicon {
         self.zipf.get(lower).copied().unwrap_or(0)
     }
 
+    /// Brown cluster of an exact word form (the path's first bits are the
+    /// low bits) and its capital preference (0 when not capitalised, else
+    /// 10 + round(log P(word) − log P(lowercased)), 19 for words seen only
+    /// capitalised); `None` when the word is not in the table.
+    pub fn cluster(&self, word: &str) -> Option<(u32, u8)> {
+        self.clusters.get(word).copied()
+    }
+
     /// Whether the token sequence is a place name in the gazetteer.
     pub fn is_place_hash(&self, h: u64) -> bool {
         self.places.contains(&h)
@@ -121,6 +175,12 @@ impl Lexicon {
     /// Whether the token is a known first name.
     pub fn is_first_name(&self, token: &str) -> bool {
         self.first_names.contains(&fnv(token.as_bytes()))
+    }
+
+    /// Whether the token is a lowercase word that may join the capitalised
+    /// words of one name (`of`, `von`, `de`, `&`…).
+    pub fn is_connector(&self, token: &str) -> bool {
+        self.connectors.contains(&fnv(token.as_bytes()))
     }
 
     /// Whether the token is an organisation suffix (`GmbH`, `ASA`, `Inc.`…).

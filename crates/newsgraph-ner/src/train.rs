@@ -27,6 +27,14 @@ pub struct TrainConfig {
     pub seed: u64,
     /// Keep only features seen at least this often in the training data.
     pub min_count: u32,
+    /// Number of perceptrons trained with different shuffling seeds (`seed`,
+    /// `seed + 1`, …), each early-stopped on the dev sets; the model is the
+    /// mean of their averaged weights (still one linear model: tagging costs
+    /// the same as with one).
+    pub ensemble: usize,
+    /// Drop feature rows whose largest absolute weight (in perceptron update
+    /// units, after averaging) is below this; 0 keeps every nonzero row.
+    pub prune: f32,
 }
 
 impl Default for TrainConfig {
@@ -37,6 +45,8 @@ impl Default for TrainConfig {
             patience: 3,
             seed: 42,
             min_count: 1,
+            ensemble: 1,
+            prune: 0.0,
         }
     }
 }
@@ -67,8 +77,11 @@ pub struct TrainReport {
     pub features: usize,
     /// Per-epoch figures.
     pub epochs: Vec<EpochReport>,
-    /// The epoch whose averaged weights were kept.
+    /// The epoch whose averaged weights were kept (of the first member
+    /// when `ensemble` > 1).
     pub best_epoch: usize,
+    /// Best epoch of each ensemble member.
+    pub best_epochs: Vec<usize>,
 }
 
 /// Best epoch so far: mean dev F1, epoch, averaged weights, start, transitions.
@@ -250,106 +263,134 @@ pub fn train(
     }
     drop(index);
 
-    let mut w = vec![0i32; nf * NL];
-    let mut u = vec![0i64; nf * NL];
-    let mut tw = [0i32; NL * NL];
-    let mut tu = [0i64; NL * NL];
-    let mut sw = [0i32; NL];
-    let mut su = [0i64; NL];
-    let mut c: i64 = 1;
-    let mut order: Vec<usize> = (0..data.len()).collect();
-    let mut rng = Rng(cfg.seed);
-    let mut emit = Vec::new();
-    let mut epochs = Vec::new();
-    let mut best: Option<Best> = None;
-    let mut since_best = 0;
-    for epoch in 1..=cfg.max_epochs.max(1) {
-        rng.shuffle(&mut order);
-        let mut errors = 0;
-        for &si in &order {
-            let e = &data[si];
-            let start_f: [f32; NL] = std::array::from_fn(|l| sw[l] as f32);
-            let trans_f: [f32; NL * NL] = std::array::from_fn(|l| tw[l] as f32);
-            emissions_i32(&w, e, &mut emit);
-            let pred = viterbi(&emit, &start_f, &trans_f);
-            let gold = &e.labels;
-            if pred.iter().zip(gold).any(|(&p, &g)| p != g as usize) {
-                for (i, (&p, &g)) in pred.iter().zip(gold).enumerate() {
-                    let g = g as usize;
-                    if p != g {
-                        errors += 1;
-                        for &f in &e.feats[e.offsets[i]..e.offsets[i + 1]] {
-                            let base = f as usize * NL;
-                            w[base + g] += 1;
-                            u[base + g] += c;
-                            w[base + p] -= 1;
-                            u[base + p] -= c;
-                        }
-                    }
-                    if i == 0 {
+    let members = cfg.ensemble.max(1);
+    let mut sum_w = vec![0f32; nf * NL];
+    let mut sum_start = [0f32; NL];
+    let mut sum_trans = [0f32; NL * NL];
+    let mut all_epochs = Vec::new();
+    let mut best_epochs = Vec::new();
+    for member in 0..members {
+        let mut w = vec![0i32; nf * NL];
+        let mut u = vec![0i64; nf * NL];
+        let mut tw = [0i32; NL * NL];
+        let mut tu = [0i64; NL * NL];
+        let mut sw = [0i32; NL];
+        let mut su = [0i64; NL];
+        let mut c: i64 = 1;
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let mut rng = Rng(cfg.seed.wrapping_add(member as u64));
+        let mut emit = Vec::new();
+        let mut epochs = Vec::new();
+        let mut best: Option<Best> = None;
+        let mut since_best = 0;
+        for epoch in 1..=cfg.max_epochs.max(1) {
+            rng.shuffle(&mut order);
+            let mut errors = 0;
+            for &si in &order {
+                let e = &data[si];
+                let start_f: [f32; NL] = std::array::from_fn(|l| sw[l] as f32);
+                let trans_f: [f32; NL * NL] = std::array::from_fn(|l| tw[l] as f32);
+                emissions_i32(&w, e, &mut emit);
+                let pred = viterbi(&emit, &start_f, &trans_f);
+                let gold = &e.labels;
+                if pred.iter().zip(gold).any(|(&p, &g)| p != g as usize) {
+                    for (i, (&p, &g)) in pred.iter().zip(gold).enumerate() {
+                        let g = g as usize;
                         if p != g {
-                            sw[g] += 1;
-                            su[g] += c;
-                            sw[p] -= 1;
-                            su[p] -= c;
+                            errors += 1;
+                            for &f in &e.feats[e.offsets[i]..e.offsets[i + 1]] {
+                                let base = f as usize * NL;
+                                w[base + g] += 1;
+                                u[base + g] += c;
+                                w[base + p] -= 1;
+                                u[base + p] -= c;
+                            }
                         }
-                    } else {
-                        let (gp, pp) = (gold[i - 1] as usize, pred[i - 1]);
-                        if gp != pp || g != p {
-                            tw[gp * NL + g] += 1;
-                            tu[gp * NL + g] += c;
-                            tw[pp * NL + p] -= 1;
-                            tu[pp * NL + p] -= c;
+                        if i == 0 {
+                            if p != g {
+                                sw[g] += 1;
+                                su[g] += c;
+                                sw[p] -= 1;
+                                su[p] -= c;
+                            }
+                        } else {
+                            let (gp, pp) = (gold[i - 1] as usize, pred[i - 1]);
+                            if gp != pp || g != p {
+                                tw[gp * NL + g] += 1;
+                                tu[gp * NL + g] += c;
+                                tw[pp * NL + p] -= 1;
+                                tu[pp * NL + p] -= c;
+                            }
                         }
                     }
                 }
+                c += 1;
             }
-            c += 1;
-        }
-        let aw = averaged(&w, &u, c);
-        let astart: [f32; NL] =
-            std::array::from_fn(|l| (sw[l] as f64 - su[l] as f64 / c as f64) as f32);
-        let atrans: [f32; NL * NL] =
-            std::array::from_fn(|l| (tw[l] as f64 - tu[l] as f64 / c as f64) as f32);
-        let dev_f1: Vec<f64> = devs
-            .iter()
-            .map(|(_, d)| evaluate(&aw, &astart, &atrans, d))
-            .collect();
-        let dev_mean = if dev_f1.is_empty() {
-            epoch as f64 // no dev: the last epoch is the best
-        } else {
-            dev_f1.iter().sum::<f64>() / dev_f1.len() as f64
-        };
-        log(&format!(
-            "epoch {epoch}: {errors} training token errors, dev F1 {}",
-            dev_f1
+            let aw = averaged(&w, &u, c);
+            let astart: [f32; NL] =
+                std::array::from_fn(|l| (sw[l] as f64 - su[l] as f64 / c as f64) as f32);
+            let atrans: [f32; NL * NL] =
+                std::array::from_fn(|l| (tw[l] as f64 - tu[l] as f64 / c as f64) as f32);
+            let dev_f1: Vec<f64> = devs
                 .iter()
-                .zip(&devs)
-                .map(|(f, (n, _))| format!("{n}={f:.4}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ));
-        epochs.push(EpochReport {
-            epoch,
-            train_errors: errors,
-            dev_f1,
-            dev_mean,
-        });
-        if best.as_ref().is_none_or(|b| dev_mean > b.0) {
-            best = Some((dev_mean, epoch, aw, astart, atrans));
-            since_best = 0;
-        } else {
-            since_best += 1;
-            if since_best >= cfg.patience {
+                .map(|(_, d)| evaluate(&aw, &astart, &atrans, d))
+                .collect();
+            let dev_mean = if dev_f1.is_empty() {
+                epoch as f64 // no dev: the last epoch is the best
+            } else {
+                dev_f1.iter().sum::<f64>() / dev_f1.len() as f64
+            };
+            log(&format!(
+                "member {member} epoch {epoch}: {errors} training token errors, dev F1 {}",
+                dev_f1
+                    .iter()
+                    .zip(&devs)
+                    .map(|(f, (n, _))| format!("{n}={f:.4}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            epochs.push(EpochReport {
+                epoch,
+                train_errors: errors,
+                dev_f1,
+                dev_mean,
+            });
+            if best.as_ref().is_none_or(|b| dev_mean > b.0) {
+                best = Some((dev_mean, epoch, aw, astart, atrans));
+                since_best = 0;
+            } else {
+                since_best += 1;
+                if since_best >= cfg.patience {
+                    break;
+                }
+            }
+            if errors == 0 {
                 break;
             }
         }
-        if errors == 0 {
-            break;
+        let (_, best_epoch, aw, astart, atrans) =
+            best.ok_or_else(|| NerError::Model("no epoch ran".into()))?;
+        for (s, w) in sum_w.iter_mut().zip(&aw) {
+            *s += w / members as f32;
+        }
+        for l in 0..NL {
+            sum_start[l] += astart[l] / members as f32;
+        }
+        for l in 0..NL * NL {
+            sum_trans[l] += atrans[l] / members as f32;
+        }
+        best_epochs.push(best_epoch);
+        all_epochs.extend(epochs);
+    }
+    let (mut aw, astart, atrans, epochs) = (sum_w, sum_start, sum_trans, all_epochs);
+    if cfg.prune > 0.0 {
+        for row in aw.chunks_mut(NL) {
+            if row.iter().all(|w| w.abs() < cfg.prune) {
+                row.fill(0.0);
+            }
         }
     }
-    let (_, best_epoch, aw, astart, atrans) =
-        best.ok_or_else(|| NerError::Model("no epoch ran".into()))?;
+    let best_epoch = best_epochs[0];
     let report = TrainReport {
         config: cfg.clone(),
         sentences: train.len(),
@@ -357,6 +398,7 @@ pub fn train(
         features: nf,
         epochs,
         best_epoch,
+        best_epochs,
     };
     let meta = serde_json::json!({ "inputs": meta, "report": report });
     let model = Model::from_weights(

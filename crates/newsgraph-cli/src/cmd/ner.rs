@@ -35,6 +35,12 @@ pub struct TrainArgs {
     /// Keep features seen at least this often in training.
     #[arg(long, default_value_t = 1)]
     pub min_count: u32,
+    /// Train this many perceptrons (seeds seed, seed+1, …) and average them.
+    #[arg(long, default_value_t = 1)]
+    pub ensemble: usize,
+    /// Drop feature rows whose largest absolute weight is below this.
+    #[arg(long, default_value_t = 0.0)]
+    pub prune: f32,
 }
 
 #[derive(Args, Debug)]
@@ -109,6 +115,8 @@ pub fn train(a: TrainArgs) -> anyhow::Result<i32> {
         patience: a.patience,
         seed: a.seed,
         min_count: a.min_count,
+        ensemble: a.ensemble,
+        prune: a.prune,
     };
     let meta = serde_json::json!({"train": inputs, "dev": dev_meta});
     let started = Instant::now();
