@@ -13,6 +13,10 @@
 # Usage: source .ci/postgres.sh && scripts/bench_workers.sh [PAIRS]
 #   PAIRS       SemEval pairs to use (default 1283 = all, about 2,550 articles)
 #   WORKERS     worker counts to run (default "1 2 4")
+#   REPEAT      copies of each text (default 4; copies differ by a marker
+#               line, so they are stored and analysed again: about 10,000
+#               articles, enough that process start-up does not dominate)
+#   BATCH       articles per claim (default 32)
 #   NEWSGRAPH_BIN  the binary (default target/release/newsgraph; build with
 #               `cargo build --release -p newsgraph`)
 # Prints one JSON object per worker count, then a table.
@@ -21,6 +25,8 @@ cd "$(dirname "$0")/.."
 
 pairs="${1:-1283}"
 workers="${WORKERS:-1 2 4}"
+repeat="${REPEAT:-4}"
+batch="${BATCH:-32}"
 bin="${NEWSGRAPH_BIN:-${CARGO_TARGET_DIR:-target}/release/newsgraph}"
 pg="${NEWSGRAPH_TEST_PG:?set NEWSGRAPH_TEST_PG (source .ci/postgres.sh)}"
 csv="../shared/data/similarity/semeval2022-task8-sample-a.csv"
@@ -30,16 +36,19 @@ csv="../shared/data/similarity/semeval2022-task8-sample-a.csv"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 # JSON Lines input: both texts of each pair, the pair's texts on one day.
-python3 - "$csv" "$pairs" > "$tmp/corpus.jsonl" <<'EOF'
+python3 - "$csv" "$pairs" "$repeat" > "$tmp/corpus.jsonl" <<'EOF'
 import csv, json, sys
 csv.field_size_limit(1 << 30)
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))[: int(sys.argv[2])]
-for i, r in enumerate(rows):
-    day = "2020-%02d-%02d" % (3 + (i // 28) % 6, 1 + i % 28)
-    for t, l in (("text1", "lang1"), ("text2", "lang2")):
-        text = r[t].strip()
-        print(json.dumps({"title": text[:70], "text": text, "lang": r[l],
-                          "published": day, "source": "outlet-%d" % (i % 7)}))
+for copy in range(int(sys.argv[3])):
+    for i, r in enumerate(rows):
+        day = "2020-%02d-%02d" % (3 + (i // 28) % 6, 1 + i % 28)
+        for t, l in (("text1", "lang1"), ("text2", "lang2")):
+            text = r[t].strip()
+            if copy:
+                text += " (Kopie %d/%d)" % (copy, i)
+            print(json.dumps({"title": text[:70], "text": text, "lang": r[l],
+                              "published": day, "source": "outlet-%d" % (i % 7)}))
 EOF
 
 sep='?'; case "$pg" in *\?*) sep='&';; esac
@@ -53,7 +62,7 @@ for k in $workers; do
     start=$(date +%s.%N)
     for i in $(seq 1 "$k"); do
         /usr/bin/time -f "%U %S" -o "$tmp/cpu.$k.$i" \
-            "$bin" --db "$db" worker --no-assign --threads 1 --batch 32 \
+            "$bin" --db "$db" worker --no-assign --threads 1 --batch "$batch" \
             --exit-when-done --poll 0.2 --quiet --id "bench-$k-$i" 2>"$tmp/log.$k.$i" &
     done
     wait

@@ -304,27 +304,38 @@ impl PgStore {
         analysed: &[(ArticleId, Analysis)],
         failed: &[(ArticleId, String)],
     ) -> Result<u64> {
-        let mut json = Vec::with_capacity(analysed.len());
+        let mut ok_ids = Vec::with_capacity(analysed.len());
+        let mut ok_json = Vec::with_capacity(analysed.len());
         for (id, a) in analysed {
-            json.push((*id, serde_json::to_string(a)?));
+            ok_ids.push(*id);
+            ok_json.push(serde_json::to_string(a)?);
         }
+        let bad_ids: Vec<ArticleId> = failed.iter().map(|f| f.0).collect();
+        let bad_why: Vec<&str> = failed.iter().map(|f| f.1.as_str()).collect();
+        // One statement per kind (a batch is one round trip, not one per article).
         self.write(|tx| {
-            let ok = tx.prepare(
-                "UPDATE work_queue SET state = 'analysed', analysis = $3, model_version = $4,
-                    error = NULL, leased_by = NULL, lease_until = NULL, updated_at = now()
-                 WHERE article_id = $1 AND leased_by = $2 AND state = 'pending'",
-            )?;
-            let bad = tx.prepare(
-                "UPDATE work_queue SET state = 'failed', error = $3, model_version = $4,
-                    leased_by = NULL, lease_until = NULL, updated_at = now()
-                 WHERE article_id = $1 AND leased_by = $2 AND state = 'pending'",
-            )?;
             let mut n = 0;
-            for (id, a) in &json {
-                n += tx.execute(&ok, &[id, &worker, a, &model_version])?;
+            if !ok_ids.is_empty() {
+                n += tx.execute(
+                    "UPDATE work_queue w SET state = 'analysed', analysis = r.analysis,
+                        model_version = $4, error = NULL, leased_by = NULL,
+                        lease_until = NULL, updated_at = now()
+                     FROM unnest($1::BIGINT[], $2::TEXT[]) AS r(article_id, analysis)
+                     WHERE w.article_id = r.article_id AND w.leased_by = $3
+                       AND w.state = 'pending'",
+                    &[&ok_ids, &ok_json, &worker, &model_version],
+                )?;
             }
-            for (id, reason) in failed {
-                n += tx.execute(&bad, &[id, &worker, reason, &model_version])?;
+            if !bad_ids.is_empty() {
+                n += tx.execute(
+                    "UPDATE work_queue w SET state = 'failed', error = r.error,
+                        model_version = $4, leased_by = NULL, lease_until = NULL,
+                        updated_at = now()
+                     FROM unnest($1::BIGINT[], $2::TEXT[]) AS r(article_id, error)
+                     WHERE w.article_id = r.article_id AND w.leased_by = $3
+                       AND w.state = 'pending'",
+                    &[&bad_ids, &bad_why, &worker, &model_version],
+                )?;
             }
             Ok(n)
         })
