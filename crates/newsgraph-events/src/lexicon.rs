@@ -341,6 +341,8 @@ pub struct Lexicon {
     pub collectives: HashMap<String, f64>,
     pub concepts: Vec<(Atom, String)>,
     pub roles: Vec<Role>,
+    /// Index into `roles` of the exact role nouns (first, i.e. longest, wins).
+    pub role_exact: HashMap<String, usize>,
     pub speech_verbs: WordSet,
     pub report_verbs: WordSet,
     pub according: Vec<Vec<WordSet>>,
@@ -482,6 +484,11 @@ impl Lexicon {
                 Atom::Exact(w) | Atom::Prefix(w) => w.len(),
             })
         });
+        for (i, r) in roles.iter().enumerate() {
+            if let Atom::Exact(w) = &r.atom {
+                lx.role_exact.entry(w.clone()).or_insert(i);
+            }
+        }
         lx.roles = roles;
         lx.speech_verbs = WordSet::from_list(&sp.verbs);
         lx.report_verbs = WordSet::from_list(&sp.report_verbs);
@@ -520,9 +527,12 @@ impl Lexicon {
 
     /// The role key of a noun form, if it is a role noun.
     pub fn role(&self, lower: &str) -> Option<&str> {
+        if let Some(&i) = self.role_exact.get(lower) {
+            return self.roles.get(i).map(|r| r.key.as_str());
+        }
         self.roles
             .iter()
-            .find(|r| r.atom.matches(lower))
+            .find(|r| matches!(r.atom, Atom::Prefix(_)) && r.atom.matches(lower))
             .map(|r| r.key.as_str())
     }
 }
