@@ -64,13 +64,19 @@ taskset -c 0 "$BIN" --db "$DB" serve --addr 127.0.0.1:0 --threads 1 2>"$RUN/serv
 SERVER_PID=$!
 URL=""
 for _ in $(seq 1 600); do
-  URL="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$RUN/serve.log" | head -1 || true)"
+  URL="$(grep -so 'http://127\.0\.0\.1:[0-9]*' "$RUN/serve.log" | head -1 || true)"
   [ -n "$URL" ] && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$RUN/serve.log"; exit 1; }
   sleep 0.5
 done
 [ -n "$URL" ] || { cat "$RUN/serve.log"; exit 1; }
-STORY_IDS="$(curl -sf "$URL/api/stories?sort=size&limit=50" | python3 -c 'import json,sys; print(" ".join(str(s["id"]) for s in json.load(sys.stdin)["items"]))')"
+# Stories a reader opens: 50 spread evenly over all multi-article stories
+# ordered by size (the 5 biggest included), not only the giants.
+STORY_IDS="$(curl -sf "$URL/api/stories?sort=size&limit=500" | python3 -c '
+import json, sys
+items = [s for s in json.load(sys.stdin)["items"] if len(s["article_ids"]) > 1]
+pick = items[:5] + items[5::max(1, (len(items) - 5) // 45)][:45]
+print(" ".join(str(s["id"]) for s in pick))')"
 ENTITY_IDS="$(curl -sf "$URL/api/entities?limit=8" | python3 -c 'import json,sys,urllib.parse as u; print(" ".join(u.quote(e["id"], safe="") for e in json.load(sys.stdin)["items"]))')"
 [ -n "$STORY_IDS" ] || { echo "no stories in the store" >&2; exit 1; }
 # Search: words, names, phrases, OR/NOT, per language, with filters, paging and date sorting.
@@ -100,7 +106,8 @@ echo "{\"store_articles\": $(curl -sf "$URL/healthz" | python3 -c 'import json,s
 (
   for f in "$MORE"/batch-*.jsonl; do
     [ -f "$RUN/stop" ] && break
-    /usr/bin/time -a -o "$RUN/ingest.times" -f "%e %U" taskset -c 1 nice "$BIN" --db "$DB" ingest --quiet "$f" >>"$RUN/ingest.log" 2>&1 || true
+    /usr/bin/time -a -o "$RUN/ingest.times" -f "%e %U" taskset -c 1 nice "$BIN" --db "$DB" ingest --quiet "$f" >>"$RUN/ingest.log" 2>&1 &
+    echo $! >"$RUN/ingest.pid"; wait $! || true
   done
 ) &
 INGEST_PID=$!
@@ -109,8 +116,15 @@ C="python3 scripts/loadtest_client.py --base $URL --rate $RATE --seconds $SECS -
 taskset -c 1 $C --label "search, ingest running" "${SEARCH_PATHS[@]}"
 taskset -c 1 $C --label "stories, ingest running" "${STORY_PATHS[@]}"
 taskset -c 1 $C --label "search+stories mixed, ingest running" "${MIXED_PATHS[@]}"
-# Let the batch in progress finish (no half-written batch), start no more.
-touch "$RUN/stop"; wait "$INGEST_PID" 2>/dev/null || true; INGEST_PID=""
+# Start no more batches; give the one in progress 60 s to finish, then stop it
+# (a batch is one transaction per 256 articles: nothing half-written).
+touch "$RUN/stop"
+for _ in $(seq 1 60); do kill -0 "$INGEST_PID" 2>/dev/null || break; sleep 1; done
+if kill -0 "$INGEST_PID" 2>/dev/null; then
+  echo '{"note": "an ingest batch was still running 60 s after the load; stopped"}'
+  pkill -P "$(cat "$RUN/ingest.pid")" 2>/dev/null || true
+fi
+wait "$INGEST_PID" 2>/dev/null || true; INGEST_PID=""
 python3 - "$RUN/ingest.times" "$URL" <<'EOF'
 import json, sys, urllib.request
 times = [l.split() for l in open(sys.argv[1]) if l.strip()] if __import__("os").path.exists(sys.argv[1]) else []

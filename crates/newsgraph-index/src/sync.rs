@@ -239,6 +239,11 @@ pub fn update_index(
         }
     }
     let changed_elsewhere = ids.len() - named.min(ids.len());
+    // When most documents change anyway (a re-clustering that renumbered
+    // the stories), one rebuild is cheaper than deleting and re-adding each.
+    if ids.len() > 1000 && ids.len() > state.len() / 2 {
+        return rebuild(t0);
+    }
     let ids: Vec<ArticleId> = ids.into_iter().collect();
     let docs = docs_with_stories(store, &ids, &stories)?;
     let added = docs.iter().filter(|d| !state.contains_key(&d.id)).count();

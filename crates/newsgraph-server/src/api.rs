@@ -131,7 +131,12 @@ pub async fn stories(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiRe
 
 pub async fn story(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult {
     let id = path_id("story", &id)?;
-    ok(blocking(move || data::story_detail(&st, id)).await?)
+    let json = blocking(move || data::story_detail_json(&st, id)).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    )
+        .into_response())
 }
 
 pub async fn storylines(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult {

@@ -13,10 +13,21 @@ use std::time::{Duration, Instant};
 /// How long the list of all stories is reused between requests.
 const STORY_CACHE_TTL: Duration = Duration::from_secs(5);
 
+/// How long a story's rendered JSON is reused while the story is unchanged
+/// (bounds staleness of its members' analyses, which the story record does not show).
+const STORY_DETAIL_TTL: Duration = Duration::from_secs(60);
+/// Story details kept at most (the cache is emptied when full).
+const STORY_DETAIL_MAX: usize = 512;
+
+/// A story's `GET /api/stories/{id}` JSON, valid while the story record is
+/// the same: (when made, the record it was made from, the JSON).
+type DetailEntry = (Instant, newsgraph_store::StoryRecord, axum::body::Bytes);
+
 /// Caches shared by requests.
 #[derive(Default)]
 pub struct Cache {
     stories: Mutex<Option<(Instant, Arc<Vec<Story>>)>>,
+    details: Mutex<std::collections::HashMap<i64, DetailEntry>>,
 }
 
 impl Cache {
@@ -148,6 +159,36 @@ pub fn story_detail(st: &AppState, id: i64) -> Result<StoryDetail, ApiError> {
     story_detail_in(st.store.as_ref(), id)
 }
 
+/// The JSON of `GET /api/stories/{id}`, reused while the story record (its
+/// members, timeline, entities) is unchanged and at most [`STORY_DETAIL_TTL`]
+/// old: a big story gathers the analyses of all its members, which costs far
+/// more than reading the one story row that validates the cached answer.
+pub fn story_detail_json(st: &AppState, id: i64) -> Result<axum::body::Bytes, ApiError> {
+    let rec = st
+        .store
+        .get_story(id)?
+        .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
+    {
+        let details = st.cache.details.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, cached, json)) = details.get(&id)
+            && at.elapsed() < STORY_DETAIL_TTL
+            && *cached == rec
+        {
+            return Ok(json.clone());
+        }
+    }
+    let detail = story_detail_from(st.store.as_ref(), rec.clone())?;
+    let json = axum::body::Bytes::from(
+        serde_json::to_vec(&detail).map_err(|e| ApiError::internal(e.to_string()))?,
+    );
+    let mut details = st.cache.details.lock().unwrap_or_else(|p| p.into_inner());
+    if details.len() >= STORY_DETAIL_MAX {
+        details.clear();
+    }
+    details.insert(id, (Instant::now(), rec, json.clone()));
+    Ok(json)
+}
+
 /// One story with its members, timeline, entities, merged events and the
 /// differences between its sources: the shape of `GET /api/stories/{id}`
 /// and of `newsgraph story ID --json`.
@@ -155,6 +196,13 @@ pub fn story_detail_in(store: &dyn Store, id: i64) -> Result<StoryDetail, ApiErr
     let rec = store
         .get_story(id)?
         .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
+    story_detail_from(store, rec)
+}
+
+fn story_detail_from(
+    store: &dyn Store,
+    rec: newsgraph_store::StoryRecord,
+) -> Result<StoryDetail, ApiError> {
     let (events, quotes, metas, members) = gather(store, &rec.story.article_ids)?;
     let merged = newsgraph_events::merge_events(&events);
     let differences = newsgraph_events::differences(&merged, &quotes, &metas);
