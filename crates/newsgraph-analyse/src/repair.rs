@@ -1,5 +1,6 @@
 //! Repairs of tagger spans with article-level evidence, before linking:
-//! - edge words that are function words ("Kim Jong Un Der") are trimmed;
+//! - edge words that are function words ("Kim Jong Un Der") are trimmed,
+//!   one-word spans that are very frequent function words ("Det") dropped;
 //! - a person span made of two names each seen alone in the article is
 //!   split ("Putin Kim", "Kim Jong-un Putin"), also when the first is a
 //!   complete family-first name seen only there ("Kim Jong Un Putin");
@@ -15,6 +16,9 @@ use std::collections::HashSet;
 
 /// Frequency bucket (2 × Zipf) from which a word is a function word.
 const FUNCTION_WORD: u8 = 11;
+/// Frequency bucket (Zipf ≥ 6.5) from which a one-word span is a function
+/// word and no name ("Det", "Die"; English "May" at 5.9 stays).
+const LONE_FUNCTION_WORD: u8 = 13;
 /// Frequency bucket from which a word after a known name is taken for a common word.
 const COMMON_WORD: u8 = 9;
 
@@ -62,6 +66,12 @@ pub fn repair(text: &str, lang: &str, raw: Vec<RawMention>) -> Vec<RawMention> {
             } else {
                 break;
             }
+        }
+        // A lone very frequent function word ("Det", "Die" at a sentence start).
+        if let [(a, b)] = ws[..]
+            && zipf(&text[a..b]) >= LONE_FUNCTION_WORD
+        {
+            continue;
         }
         if let (Some(f), Some(l)) = (ws.first(), ws.last()) {
             spans.push(RawMention {
@@ -214,12 +224,27 @@ mod tests {
         let r = repair(
             t,
             "de",
-            spans(t, &["Putin", "Kim Jong Un Putin", "Hans Peter Müller", "Müller"]),
+            spans(
+                t,
+                &["Putin", "Kim Jong Un Putin", "Hans Peter Müller", "Müller"],
+            ),
         );
         assert_eq!(
             texts(t, &r),
-            vec!["Putin", "Kim Jong Un", "Putin", "Hans Peter Müller", "Müller"]
+            vec![
+                "Putin",
+                "Kim Jong Un",
+                "Putin",
+                "Hans Peter Müller",
+                "Müller"
+            ]
         );
+        let t = "Det sa Putin. May sa nei.";
+        let r = repair(t, "nb", spans(t, &["Det", "Putin"]));
+        assert_eq!(texts(t, &r), vec!["Putin"]);
+        let t = "May said no.";
+        let r = repair(t, "en", spans(t, &["May"]));
+        assert_eq!(texts(t, &r), vec!["May"]);
     }
 
     #[test]

@@ -123,14 +123,18 @@ fn word_ranges(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
 }
 
 impl Linker {
-    /// Separates place words that the tagger glued to a name:
+    /// Repairs spans where the tagger glued words to a name:
     /// - a leading adjective or inhabitant noun of place ("Nordkoreanischer
     ///   Führer Kim Jong Un") becomes a place relation of the article; when a
     ///   title follows it, the rest is a person ("Kim Jong Un");
     /// - a trailing genitive of a gazetteer place ("Souveränität Nordkoreas",
     ///   "Fernen Osten Russlands") becomes its own place mention; the words
     ///   before it stay a name only when they look like one (two or more
-    ///   words, or a hyphenated word), else they were a common noun phrase.
+    ///   words, or a hyphenated word), else they were a common noun phrase;
+    /// - a title first makes the span a person ("Präsident Putin" as ORG);
+    /// - a hyphenated compound of place names is a place relation;
+    /// - two persons joined by a lowercase word ("Kim an Putin") are split
+    ///   (name particles such as "von", "bin" stay).
     fn split_place_words(
         &self,
         text: &str,
@@ -157,11 +161,48 @@ impl Linker {
                     kind: pw.kind.to_string(),
                 });
                 ws.remove(0);
-                let (a, b) = ws[0];
-                let first = text[a..b].to_lowercase();
-                if ws.len() >= 2 && l.titles.contains(first.trim_end_matches('.')) {
-                    typ = EntityType::PER;
-                }
+            }
+        }
+        // A title first makes the rest a person ("Präsident Putin" typed ORG).
+        if ws.len() >= 2 {
+            let (a, b) = ws[0];
+            let first = text[a..b].to_lowercase();
+            if l.titles.contains(first.trim_end_matches('.')) {
+                typ = EntityType::PER;
+            }
+        }
+        // A compound headed by a common noun after a place name
+        // ("Russland-Nordkorea-Gipfels") is no name: dropped here, its place
+        // parts become relations of the article (`place_relations`).
+        if let [(a, b)] = ws[..]
+            && let Some((head, _)) = text[a..b].split_once('-')
+            && let Some(tail) = text[a..b].rsplit('-').next()
+            && self.gazetteer.lookup_ix(head, lang).is_some()
+            && self.gazetteer.lookup_ix(tail, lang).is_none()
+            && genitive_stem(tail, l).is_none_or(|t| self.gazetteer.lookup_ix(t, lang).is_none())
+        {
+            return Vec::new();
+        }
+        // Two persons joined by a lowercase word ("Kim an Putin"); name
+        // particles ("von", "bin") belong to names.
+        if typ == EntityType::PER && ws.len() >= 3 {
+            let inner = (1..ws.len() - 1).find(|&k| {
+                let w = &text[ws[k].0..ws[k].1];
+                w.chars().all(|ch| ch.is_lowercase()) && !c.particles.contains(&w.to_lowercase())
+            });
+            if let Some(k) = inner {
+                return vec![
+                    RawMention {
+                        start: ws[0].0,
+                        end: ws[k - 1].1,
+                        typ,
+                    },
+                    RawMention {
+                        start: ws[k + 1].0,
+                        end: ws[ws.len() - 1].1,
+                        typ,
+                    },
+                ];
             }
         }
         let (Some(&(start, _)), Some(&(_, end))) = (ws.first(), ws.last()) else {
@@ -246,6 +287,13 @@ impl Linker {
                 trim_words(text, m.start, m.end, is_designator)
             };
             let surface = &text[s..e];
+            // A generic word left alone ("Kosmodrom", "Region") names nothing.
+            if m.typ != EntityType::PER
+                && !surface.contains(char::is_whitespace)
+                && is_designator(surface)
+            {
+                continue;
+            }
             // Adjectives/nouns of place tagged as names ("North Korean", "Russen").
             if m.typ != EntityType::PER
                 && let Some(pw) = self.gazetteer.place_word(surface, lang)

@@ -322,6 +322,40 @@ fn place_words_glued_to_names_are_split_off() {
             .map(|m| m.typ),
         Some(PER)
     );
+    // Title first: a person whatever the tagger said; persons joined by a
+    // lowercase word are two; particles stay inside names; a compound of
+    // place names is a relation; a generic word alone is no name.
+    let de2 = link(
+        "Präsident Putin schrieb Kim an Putin und Ursula von der Leyen. \
+         Der Russland-Nordkorea-Gipfels im Kosmodrom.",
+        "de",
+        &[
+            ("Präsident Putin", ORG),
+            ("Kim an Putin", PER),
+            ("Ursula von der Leyen", PER),
+            ("Russland-Nordkorea-Gipfels", LOC),
+            ("Kosmodrom", ORG),
+        ],
+    );
+    let texts: Vec<(&str, EntityType)> = de2
+        .mentions
+        .iter()
+        .map(|m| (m.text.as_str(), m.typ))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            ("Putin", PER),
+            ("Kim", PER),
+            ("Putin", PER),
+            ("Ursula von der Leyen", PER)
+        ]
+    );
+    assert!(
+        rel(&de2).contains(&("Russland".into(), "loc:iso:RU".into())),
+        "{:?}",
+        de2.places
+    );
     // No genitive there: the organisation stays whole.
     assert!(en.mentions.iter().any(|m| m.text == "University of Oslo"));
 }
