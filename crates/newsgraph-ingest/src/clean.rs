@@ -205,7 +205,9 @@ fn repeats_title(line: &str, title_words: &[String]) -> bool {
 fn lexicon_match(line: &str, pos: Pos) -> Option<(&'static Rule, Option<String>)> {
     let lex = lexicon();
     let words = word_count(line);
-    if words > LEXICON_MAX_WORDS {
+    // Most lines match no rule: the plain (lazy DFA) test is much cheaper
+    // than collecting overlapping matches of every rule.
+    if words > LEXICON_MAX_WORDS || !lex.set.is_match(line) {
         return None;
     }
     for i in lex.set.matches(line).iter() {

