@@ -77,7 +77,7 @@ fn main() {
             a.article_id, a.cluster_id, a.score, a.candidates
         );
     }
-    let (stories, storylines) = recluster(&items, ClusterConfig::default(), model);
+    let (stories, storylines, _) = recluster(&items, ClusterConfig::default(), model);
     for s in &stories {
         println!(
             "story {} {:?} storyline {:?} joins {:?}",

@@ -37,7 +37,7 @@ fn main() {
         ));
     }
     let model = SimilarityModel::embedded().expect("embedded model");
-    let (stories, storylines) = recluster(&items, ClusterConfig::default(), model);
+    let (stories, storylines, _) = recluster(&items, ClusterConfig::default(), model);
     for s in &stories {
         println!(
             "story {} {:?} storyline {:?} {:?}..{:?}",

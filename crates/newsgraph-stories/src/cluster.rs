@@ -228,7 +228,7 @@ pub struct ClusterOut {
 }
 
 /// Summed bags of a cluster.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Centroid {
     terms: KeyMap<f32>,
     pivot: KeyMap<f32>,
@@ -276,6 +276,33 @@ impl Centroid {
         self.analysed += u32::from(p.analysed);
         self.words += u64::from(p.n_words);
         self.docs += 1;
+    }
+
+    /// Subtract an article's weighted bags (clamped at zero).
+    fn subtract(&mut self, p: &Weighted) {
+        for (m, v) in [
+            (&mut self.terms, &p.terms),
+            (&mut self.pivot, &p.pivot),
+            (&mut self.lead, &p.lead),
+            (&mut self.chars, &p.chars),
+            (&mut self.names, &p.names),
+            (&mut self.numbers, &p.numbers),
+            (&mut self.entities, &p.entities),
+            (&mut self.events, &p.events),
+            (&mut self.dates, &p.dates),
+        ] {
+            for (k, c) in v {
+                if let Some(x) = m.get_mut(k) {
+                    *x -= c;
+                    if *x <= 1e-6 {
+                        m.remove(k);
+                    }
+                }
+            }
+        }
+        self.analysed = self.analysed.saturating_sub(u32::from(p.analysed));
+        self.words = self.words.saturating_sub(u64::from(p.n_words));
+        self.docs = self.docs.saturating_sub(1);
     }
 
     fn absorb(&mut self, o: Centroid) {
@@ -344,7 +371,7 @@ impl Centroid {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Live {
     id: u64,
     members: Vec<(ArticleId, f64)>,
@@ -372,7 +399,7 @@ impl Live {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct LiveStoryline {
     id: u64,
     last_day: i64,
@@ -386,6 +413,7 @@ struct LiveStoryline {
 /// The streaming clusterer. Feed articles in publication order with
 /// [`Clusterer::add`], collect finished clusters with
 /// [`Clusterer::take_finished`], and call [`Clusterer::flush`] at the end.
+#[derive(Clone)]
 pub struct Clusterer {
     cfg: ClusterConfig,
     model: SimilarityModel,
@@ -397,6 +425,33 @@ pub struct Clusterer {
     finished: Vec<ClusterOut>,
     storylines: BTreeMap<u64, LiveStoryline>,
     storyline_index: KeyMap<Vec<u64>>,
+    next_storyline: u64,
+    primed: bool,
+}
+
+const SNAPSHOT_MAGIC: &[u8; 4] = b"NGS1";
+const SNAPSHOT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct SnapshotRef<'a> {
+    version: u32,
+    cfg: &'a ClusterConfig,
+    live: Vec<&'a Live>,
+    next_id: u64,
+    now: i64,
+    storylines: Vec<&'a LiveStoryline>,
+    next_storyline: u64,
+    primed: bool,
+}
+
+#[derive(Deserialize)]
+struct Snapshot {
+    version: u32,
+    cfg: ClusterConfig,
+    live: Vec<Live>,
+    next_id: u64,
+    now: i64,
+    storylines: Vec<LiveStoryline>,
     next_storyline: u64,
     primed: bool,
 }
@@ -433,14 +488,165 @@ impl Clusterer {
         }
     }
 
-    /// Count documents in the IDF table before clustering (e.g. the whole
-    /// store when re-clustering), so early articles are weighted as well as
-    /// late ones.
+    /// Count documents in the IDF table before assigning them (a batch
+    /// just stored, or the whole store when re-clustering), so that the
+    /// first articles of a batch are weighted like its last ones. From then
+    /// on [`Clusterer::add`] does not count the articles it assigns: the
+    /// caller primes every batch.
     pub fn prime_df<'a>(&mut self, profiles: impl IntoIterator<Item = &'a Profile>) {
         for p in profiles {
             self.df.add(p);
         }
         self.primed = true;
+    }
+
+    /// The engine's state as bytes (live clusters and storylines, ids,
+    /// the IDF table): restore it with [`Clusterer::restore`] and go on
+    /// adding articles exactly as if the engine had never stopped. Size:
+    /// the live window plus 12 bytes per IDF key (capped by `df_cap`).
+    /// Finished clusters not yet taken are not part of it.
+    pub fn save(&self) -> Vec<u8> {
+        let snap = SnapshotRef {
+            version: SNAPSHOT_VERSION,
+            cfg: &self.cfg,
+            live: self.live.values().collect(),
+            next_id: self.next_id,
+            now: self.now,
+            storylines: self.storylines.values().collect(),
+            next_storyline: self.next_storyline,
+            primed: self.primed,
+        };
+        let json = serde_json::to_vec(&snap).unwrap_or_default();
+        let mut out = Vec::with_capacity(8 + json.len() + 12 * self.df.len());
+        out.extend_from_slice(SNAPSHOT_MAGIC);
+        out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        out.extend_from_slice(&json);
+        out.extend_from_slice(&self.df.to_bytes());
+        out
+    }
+
+    /// An engine from [`Clusterer::save`]'s bytes, with the configuration
+    /// it was saved with and `model`.
+    pub fn restore(bytes: &[u8], model: SimilarityModel) -> Result<Clusterer, crate::StoriesError> {
+        let bad = |why: &str| crate::StoriesError::Input(format!("stories engine state: {why}"));
+        if bytes.get(0..4) != Some(SNAPSHOT_MAGIC) {
+            return Err(bad("not a state"));
+        }
+        let n = bytes
+            .get(4..12)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(|| bad("truncated"))? as usize;
+        let json = bytes
+            .get(12..12usize.saturating_add(n))
+            .ok_or_else(|| bad("truncated"))?;
+        let snap: Snapshot = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
+        if snap.version != SNAPSHOT_VERSION {
+            return Err(bad(&format!(
+                "version {} (this build reads {SNAPSHOT_VERSION})",
+                snap.version
+            )));
+        }
+        let df = DocFreq::from_bytes(&bytes[12 + n..]).ok_or_else(|| bad("bad IDF table"))?;
+        let mut c = Clusterer::new(snap.cfg, model);
+        c.df = df;
+        c.next_id = snap.next_id;
+        c.now = snap.now;
+        c.next_storyline = snap.next_storyline;
+        c.primed = snap.primed;
+        for l in snap.live {
+            for key in &l.indexed {
+                c.index.entry(*key).or_default().push(l.id);
+            }
+            c.live.insert(l.id, l);
+        }
+        for s in snap.storylines {
+            for key in &s.indexed {
+                c.storyline_index.entry(*key).or_default().push(s.id);
+            }
+            c.storylines.insert(s.id, s);
+        }
+        // posting lists in cluster order, as a never-stopped engine has them
+        for list in c.index.values_mut() {
+            list.sort_unstable();
+        }
+        for list in c.storyline_index.values_mut() {
+            list.sort_unstable();
+        }
+        Ok(c)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.cfg
+    }
+
+    /// The IDF table.
+    pub fn doc_freq(&self) -> &DocFreq {
+        &self.df
+    }
+
+    /// The live clusters as they would be finished now, with the storylines
+    /// they would join (a dry run of [`Clusterer::flush`] on a copy: the
+    /// engine itself is unchanged). Ordered by cluster id.
+    pub fn live_view(&self) -> Vec<ClusterOut> {
+        let mut copy = self.clone();
+        copy.finished.clear();
+        let mut out = copy.flush();
+        out.sort_by_key(|c| c.id);
+        out
+    }
+
+    /// Take an article out of the live cluster holding it (before it is
+    /// assigned again because its date or analysis changed): its member
+    /// entry, languages, sources and entities go, and its weighted profile
+    /// (under the current IDF; the one it joined with is not kept) is
+    /// subtracted from the cluster profile. Returns the cluster and whether
+    /// it is now empty (then it is dropped); `None` when no live cluster
+    /// holds it (finished clusters are the caller's to edit).
+    pub fn remove(&mut self, a: &ArticleFeatures) -> Option<(u64, bool)> {
+        let cid = self
+            .live
+            .values()
+            .find(|c| c.members.iter().any(|m| m.0 == a.id))
+            .map(|c| c.id)?;
+        let wa = Weighted::new(&a.profile, &self.df).truncated(self.cfg.centroid_keys);
+        let c = self.live.get_mut(&cid)?;
+        if let Some(i) = c.members.iter().position(|m| m.0 == a.id) {
+            c.members.remove(i);
+            if i < c.small.len() {
+                c.small.remove(i);
+            }
+        }
+        let dec = |m: &mut BTreeMap<String, u32>, k: &str, n: u32| {
+            if let Some(v) = m.get_mut(k) {
+                *v = v.saturating_sub(n);
+                if *v == 0 {
+                    m.remove(k);
+                }
+            }
+        };
+        dec(&mut c.langs, &a.lang, 1);
+        if let Some(src) = &a.source {
+            dec(&mut c.sources, src, 1);
+        }
+        for (e, n) in &a.entities {
+            dec(&mut c.entities, e, *n);
+        }
+        c.centroid.subtract(&wa);
+        c.cached = None;
+        if c.members.is_empty() {
+            if let Some(c) = self.live.remove(&cid) {
+                self.unindex(&c);
+            }
+            return Some((cid, true));
+        }
+        Some((cid, false))
+    }
+
+    /// Ids of the live clusters.
+    pub fn live_ids(&self) -> Vec<u64> {
+        self.live.keys().copied().collect()
     }
 
     /// Number of live clusters.

@@ -302,6 +302,37 @@ impl DocFreq {
         self.df.is_empty()
     }
 
+    /// The table as bytes: `n_docs`, then `(key, df)` pairs sorted by key
+    /// (little endian; 12 bytes per key).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut keys: Vec<(u64, u32)> = self.df.iter().map(|(k, v)| (*k, *v)).collect();
+        keys.sort_unstable();
+        let mut out = Vec::with_capacity(4 + 12 * keys.len());
+        out.extend_from_slice(&self.n_docs.to_le_bytes());
+        for (k, v) in keys {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// The table of [`DocFreq::to_bytes`]; `None` if the bytes are not one.
+    pub fn from_bytes(b: &[u8]) -> Option<DocFreq> {
+        let n_docs = u32::from_le_bytes(b.get(0..4)?.try_into().ok()?);
+        let rest = &b[4..];
+        if !rest.len().is_multiple_of(12) {
+            return None;
+        }
+        let mut df = KeyMap::default();
+        df.reserve(rest.len() / 12);
+        for c in rest.chunks_exact(12) {
+            let k = u64::from_le_bytes(c[0..8].try_into().ok()?);
+            let v = u32::from_le_bytes(c[8..12].try_into().ok()?);
+            df.insert(k, v);
+        }
+        Some(DocFreq { df, n_docs })
+    }
+
     /// Forget keys seen in fewer than `min_df` documents (bounds memory in
     /// long streams; rare keys then get the maximal IDF, which is what
     /// they had anyway).
@@ -325,7 +356,7 @@ pub fn weigh(v: &Sparse, df: &DocFreq) -> Sparse {
 
 /// A profile with every bag TF-IDF weighted and L2-normalised, ready for
 /// cosines (computed once per article, or per cluster centroid).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Weighted {
     pub lang: String,
     pub terms: Sparse,

@@ -86,16 +86,17 @@ fn name_strings(text: &str) -> BTreeSet<String> {
     out
 }
 
-/// Re-cluster a whole archive: articles are sorted by publication day
-/// (undated last, then by id), IDF is primed with every article, and the
-/// streaming [`Clusterer`] runs over them. Returns stories (numbered from 1
-/// by start date) and storylines (numbered from 1).
-pub fn recluster(
+/// Features of a batch of articles in assignment order: by publication day
+/// (`published`, else the analysis's `dct`), then id; an undated article
+/// takes the day of its most similar dated article of the batch when that
+/// pair scores as the same event (O(undated × dated) pairwise scores, IDF
+/// over the batch); still undated ones come last, by id.
+pub fn batch_features(
     items: &[(Article, Option<Analysis>)],
-    cfg: ClusterConfig,
-    model: SimilarityModel,
-) -> (Vec<BuiltStory>, Vec<Storyline>) {
-    let mut days: Vec<Option<i64>> = items
+    cfg: &ClusterConfig,
+    model: &SimilarityModel,
+) -> Vec<ArticleFeatures> {
+    let days: Vec<Option<i64>> = items
         .iter()
         .map(|(a, an)| article_day(a, an.as_ref()))
         .collect();
@@ -108,59 +109,185 @@ pub fn recluster(
             f
         })
         .collect();
-    let mut df = DocFreq::new();
-    for f in &feats {
-        df.add(&f.profile);
-    }
-    // An undated article takes the day of its most similar dated article
-    // when that pair scores as the same event; otherwise it stays undated
-    // (and is assigned last). O(undated × dated) pairwise scores.
-    let weighted: Vec<crate::profile::Weighted> = feats
-        .iter()
-        .map(|f| crate::profile::Weighted::new(&f.profile, &df))
-        .collect();
+    let undated: Vec<usize> = (0..feats.len()).filter(|&i| days[i].is_none()).collect();
     let dated: Vec<usize> = (0..feats.len()).filter(|&i| days[i].is_some()).collect();
-    let mut inferred = days.clone();
-    for i in (0..feats.len()).filter(|&i| days[i].is_none()) {
-        let best = dated
+    if !undated.is_empty() && !dated.is_empty() {
+        let mut df = DocFreq::new();
+        for f in &feats {
+            df.add(&f.profile);
+        }
+        let weighted: Vec<crate::profile::Weighted> = feats
             .iter()
-            .map(|&j| {
-                let s = crate::cluster::pair_score(&model, &cfg, &weighted[i], &weighted[j]);
-                (j, s)
-            })
-            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
-        if let Some((j, s)) = best
-            && s >= cfg.join_threshold
-        {
-            inferred[i] = days[j];
+            .map(|f| crate::profile::Weighted::new(&f.profile, &df))
+            .collect();
+        for &i in &undated {
+            let best = dated
+                .iter()
+                .map(|&j| {
+                    let s = crate::cluster::pair_score(model, cfg, &weighted[i], &weighted[j]);
+                    (j, s)
+                })
+                .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
+            if let Some((j, s)) = best
+                && s >= cfg.join_threshold
+            {
+                feats[i].day = days[j];
+            }
         }
     }
-    days = inferred;
-    for (f, d) in feats.iter_mut().zip(&days) {
-        f.day = *d;
-    }
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| (days[i].is_none(), days[i].unwrap_or(0), items[i].0.id));
-    let feats: Vec<ArticleFeatures> = order.iter().map(|&i| feats[i].clone()).collect();
-    let mut clusterer = Clusterer::new(cfg.clone(), model.clone());
-    clusterer.prime_df(feats.iter().map(|f| &f.profile));
-    let mut outs: Vec<ClusterOut> = Vec::new();
-    for f in &feats {
-        clusterer.add(f);
-        outs.extend(clusterer.take_finished());
-    }
-    outs.extend(clusterer.flush());
-    build(items, &feats, &df, &model, &cfg, outs)
+    feats.sort_by_key(|f| (f.day.is_none(), f.day.unwrap_or(0), f.id));
+    feats
 }
 
-fn build(
+/// What one incremental step changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Update {
+    /// Clusters whose stories must be (re)written, as they are now (a live
+    /// cluster with the storyline it would join if finished now).
+    pub clusters: Vec<ClusterOut>,
+    /// Stories to delete: clusters merged into another or emptied.
+    pub removed: Vec<u64>,
+}
+
+/// The incremental stories engine: the streaming [`Clusterer`] plus what was
+/// last written for each live cluster, so that one step reports only the
+/// stories that changed. Story ids are cluster ids and storyline ids the
+/// clusterer's: stable while the cluster lives and after it is finished.
+#[derive(Clone)]
+pub struct StoryEngine {
+    clusterer: Clusterer,
+    /// Live cluster id → (members with join scores, storyline, merged) as
+    /// last reported.
+    written: BTreeMap<u64, Written>,
+}
+
+type Written = (Vec<(ArticleId, f64)>, u64, Vec<u64>);
+
+fn written_of(c: &ClusterOut) -> Written {
+    (c.members.clone(), c.storyline, c.merged.clone())
+}
+
+impl StoryEngine {
+    /// A new, empty engine.
+    pub fn new(cfg: ClusterConfig, model: SimilarityModel) -> Self {
+        StoryEngine {
+            clusterer: Clusterer::new(cfg, model),
+            written: BTreeMap::new(),
+        }
+    }
+
+    /// The clusterer.
+    pub fn clusterer(&self) -> &Clusterer {
+        &self.clusterer
+    }
+
+    /// The state as bytes (see [`Clusterer::save`]).
+    pub fn save(&self) -> Vec<u8> {
+        let c = self.clusterer.save();
+        let w: Vec<(&u64, &Written)> = self.written.iter().collect();
+        let w = serde_json::to_vec(&w).unwrap_or_default();
+        let mut out = Vec::with_capacity(8 + c.len() + w.len());
+        out.extend_from_slice(&(c.len() as u64).to_le_bytes());
+        out.extend_from_slice(&c);
+        out.extend_from_slice(&w);
+        out
+    }
+
+    /// The engine of [`StoryEngine::save`]'s bytes.
+    pub fn restore(bytes: &[u8], model: SimilarityModel) -> Result<Self, crate::StoriesError> {
+        let bad = || crate::StoriesError::Input("stories engine state: truncated".into());
+        let n = bytes
+            .get(0..8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(bad)? as usize;
+        let c = bytes.get(8..8usize.saturating_add(n)).ok_or_else(bad)?;
+        let clusterer = Clusterer::restore(c, model)?;
+        let w: Vec<(u64, Written)> = serde_json::from_slice(&bytes[8 + n..])
+            .map_err(|e| crate::StoriesError::Input(format!("stories engine state: {e}")))?;
+        Ok(StoryEngine {
+            clusterer,
+            written: w.into_iter().collect(),
+        })
+    }
+
+    /// One step: take `changed` articles (already assigned, now re-dated or
+    /// re-analysed) out of their live clusters, assign `feats` (new and
+    /// changed articles, in assignment order, see [`batch_features`]), and
+    /// report every cluster whose story differs from what was last
+    /// reported. Cost: the batch and the live window, not the archive.
+    pub fn step(&mut self, changed: &[ArticleFeatures], feats: &[ArticleFeatures]) -> Update {
+        let mut up = Update::default();
+        for f in changed {
+            if let Some((cid, emptied)) = self.clusterer.remove(f)
+                && emptied
+            {
+                up.removed.push(cid);
+            }
+        }
+        // IDF over the store as it is after this batch (changed articles
+        // were counted when they first came)
+        let again: BTreeSet<ArticleId> = changed.iter().map(|c| c.id).collect();
+        self.clusterer.prime_df(
+            feats
+                .iter()
+                .filter(|f| !again.contains(&f.id))
+                .map(|f| &f.profile),
+        );
+        let mut finished = Vec::new();
+        for f in feats {
+            let a = self.clusterer.add(f);
+            if let Some(m) = a.merged {
+                up.removed.push(m);
+            }
+            finished.extend(self.clusterer.take_finished());
+        }
+        for c in finished.into_iter().chain(self.clusterer.live_view()) {
+            let w = written_of(&c);
+            if self.written.get(&c.id) != Some(&w) {
+                self.written.insert(c.id, w);
+                up.clusters.push(c);
+            }
+        }
+        // only live clusters can change again
+        let live: BTreeSet<u64> = self.clusterer.live_ids().into_iter().collect();
+        self.written.retain(|id, _| live.contains(id));
+        up.removed.sort_unstable();
+        up.removed.dedup();
+        up.removed.retain(|id| !live.contains(id));
+        up.clusters.sort_by_key(|c| c.id);
+        up
+    }
+}
+
+/// Re-cluster a whole archive: one [`StoryEngine`] step over every article
+/// (in [`batch_features`] order). Returns the stories (ids = cluster ids),
+/// storylines and the engine (to save, so that ingest goes on from it).
+pub fn recluster(
+    items: &[(Article, Option<Analysis>)],
+    cfg: ClusterConfig,
+    model: SimilarityModel,
+) -> (Vec<BuiltStory>, Vec<Storyline>, StoryEngine) {
+    let feats = batch_features(items, &cfg, &model);
+    let mut engine = StoryEngine::new(cfg.clone(), model.clone());
+    let up = engine.step(&[], &feats);
+    let df = engine.clusterer().doc_freq().clone();
+    let stories = build_stories(items, &feats, &df, &model, &cfg, &up.clusters);
+    let storylines = storylines_of(stories.iter().map(|b| &b.story));
+    (stories, storylines, engine)
+}
+
+/// Stories of clusters (ids = cluster ids, storyline ids = the
+/// clusterer's, none for storyline 0), ordered by id. `items` and `feats`
+/// must hold every member; `df` weighs the `why` scores.
+pub fn build_stories(
     items: &[(Article, Option<Analysis>)],
     feats: &[ArticleFeatures],
     df: &DocFreq,
     model: &SimilarityModel,
     cfg: &ClusterConfig,
-    mut outs: Vec<ClusterOut>,
-) -> (Vec<BuiltStory>, Vec<Storyline>) {
+    outs: &[ClusterOut],
+) -> Vec<BuiltStory> {
     let by_id: HashMap<ArticleId, usize> = items
         .iter()
         .enumerate()
@@ -183,27 +310,9 @@ fn build(
             }
         }
     }
-    let start_of = |c: &ClusterOut| {
-        c.members
-            .iter()
-            .filter_map(|(m, _)| feat_of.get(m).and_then(|f| f.day))
-            .min()
-    };
-    outs.sort_by_key(|c| {
-        let first = c.members.iter().map(|m| m.0).min().unwrap_or(0);
-        (start_of(c).is_none(), start_of(c).unwrap_or(0), first)
-    });
-    // storyline numbering in order of first appearance
-    let mut sl_num: BTreeMap<u64, i64> = BTreeMap::new();
-    for c in &outs {
-        if c.storyline != 0 && !sl_num.contains_key(&c.storyline) {
-            let n = sl_num.len() as i64 + 1;
-            sl_num.insert(c.storyline, n);
-        }
-    }
     let mut stories = Vec::with_capacity(outs.len());
-    for (i, c) in outs.iter().enumerate() {
-        let id = i as i64 + 1;
+    for c in outs {
+        let id = c.id as i64;
         let mut members: Vec<ArticleId> = c.members.iter().map(|m| m.0).collect();
         members.sort_unstable();
         let arts: Vec<&(Article, Option<Analysis>)> = members
@@ -252,7 +361,7 @@ fn build(
             sources: c.sources.clone(),
             start: days.iter().min().map(|d| iso_date(*d)),
             end: days.iter().max().map(|d| iso_date(*d)),
-            storyline_id: sl_num.get(&c.storyline).copied(),
+            storyline_id: (c.storyline != 0).then_some(c.storyline as i64),
             top_entities,
         };
         let why = explain(c, &arts, &feat_of, df, model, cfg, &ent_names);
@@ -263,29 +372,38 @@ fn build(
             timeline,
         });
     }
+    stories.sort_by_key(|b| b.story.id);
+    stories
+}
+
+/// Storylines of stories (each story counted in its `storyline_id`):
+/// title of its first story, story ids, start, end, top entities.
+pub fn storylines_of<'a>(stories: impl IntoIterator<Item = &'a Story>) -> Vec<Storyline> {
     let mut storylines: BTreeMap<i64, Storyline> = BTreeMap::new();
-    for b in &stories {
-        let Some(sid) = b.story.storyline_id else {
+    let mut sorted: Vec<&Story> = stories.into_iter().collect();
+    sorted.sort_by_key(|s| s.id);
+    for b in sorted {
+        let Some(sid) = b.storyline_id else {
             continue;
         };
         let s = storylines.entry(sid).or_insert_with(|| Storyline {
             id: sid,
-            title: b.story.title.clone(),
+            title: b.title.clone(),
             story_ids: Vec::new(),
             start: None,
             end: None,
             top_entities: Vec::new(),
         });
-        s.story_ids.push(b.story.id);
-        s.start = match (&s.start, &b.story.start) {
+        s.story_ids.push(b.id);
+        s.start = match (&s.start, &b.start) {
             (Some(x), Some(y)) => Some(x.min(y).clone()),
             (x, y) => x.clone().or(y.clone()),
         };
-        s.end = match (&s.end, &b.story.end) {
+        s.end = match (&s.end, &b.end) {
             (Some(x), Some(y)) => Some(x.max(y).clone()),
             (x, y) => x.clone().or(y.clone()),
         };
-        for e in &b.story.top_entities {
+        for e in &b.top_entities {
             match s.top_entities.iter_mut().find(|x| x.id == e.id) {
                 Some(x) => x.count += e.count,
                 None => s.top_entities.push(e.clone()),
@@ -298,7 +416,7 @@ fn build(
             .sort_by(|a, b| b.count.cmp(&a.count).then(a.id.cmp(&b.id)));
         s.top_entities.truncate(10);
     }
-    (stories, storylines)
+    storylines
 }
 
 /// A member's id, entity ids, calendar dates and name/number strings.
@@ -503,7 +621,7 @@ mod tests {
             (article(5, "en", Some("2024-01-16"), "", flood), None),
         ];
         let model = SimilarityModel::embedded().unwrap();
-        let (stories, storylines) = recluster(&items, ClusterConfig::default(), model);
+        let (stories, storylines, _) = recluster(&items, ClusterConfig::default(), model);
         let of = |id: i64| {
             stories
                 .iter()
@@ -525,6 +643,151 @@ mod tests {
         let s1 = &stories[0].story;
         assert_eq!(s1.start.as_deref(), Some("2023-09-13"));
         assert_eq!(s1.languages, vec!["de".to_string(), "en".to_string()]);
+    }
+
+    /// Articles of three events over two weeks, in publication order.
+    fn stream() -> Vec<(Article, Option<Analysis>)> {
+        let texts = [
+            (
+                "en",
+                "2023-09-13",
+                "Kim Jong Un met Vladimir Putin at the Vostochny cosmodrome. The North Korean leader arrived by armoured train in the Amur region.",
+            ),
+            (
+                "de",
+                "2023-09-13",
+                "Kim Jong Un traf Wladimir Putin am Weltraumbahnhof Wostotschny. Der nordkoreanische Machthaber kam mit seinem Panzerzug in die Region Amur.",
+            ),
+            (
+                "en",
+                "2023-09-13",
+                "Floods in Libya: thousands dead in Derna after two dams burst during storm Daniel, the Red Crescent said.",
+            ),
+            (
+                "en",
+                "2023-09-14",
+                "Putin and Kim Jong Un held talks at the Vostochny cosmodrome; the North Korean leader toured the launch site in the Amur region.",
+            ),
+            (
+                "en",
+                "2023-09-14",
+                "Derna floods: the death toll in Libya rises as rescuers search for thousands missing after the dams burst in storm Daniel.",
+            ),
+            (
+                "de",
+                "2023-09-15",
+                "Libyen: Nach dem Dammbruch in Derna durch den Sturm Daniel werden Tausende Menschen vermisst, die Zahl der Toten steigt.",
+            ),
+            (
+                "en",
+                "2023-09-27",
+                "The Bank of England held interest rates at 5.25 percent, its first pause after fourteen consecutive rises, governor Andrew Bailey said.",
+            ),
+            (
+                "en",
+                "2023-09-28",
+                "Andrew Bailey defended the Bank of England decision to hold rates at 5.25 percent after fourteen rises in a row.",
+            ),
+        ];
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, (l, d, t))| (article(i as i64 + 1, l, Some(d), "", t), None))
+            .collect()
+    }
+
+    fn partition(stories: &[BuiltStory]) -> Vec<(i64, Vec<i64>)> {
+        let mut p: Vec<(i64, Vec<i64>)> = stories
+            .iter()
+            .map(|b| (b.story.id, b.story.article_ids.clone()))
+            .collect();
+        p.sort();
+        p
+    }
+
+    /// Apply engine updates to a map of stories, as the store does.
+    fn apply(
+        items: &[(Article, Option<Analysis>)],
+        engine: &StoryEngine,
+        up: &Update,
+        stories: &mut BTreeMap<i64, Vec<i64>>,
+    ) {
+        let cfg = engine.clusterer().config().clone();
+        let model = SimilarityModel::embedded().unwrap();
+        let feats = batch_features(items, &cfg, &model);
+        let built = build_stories(
+            items,
+            &feats,
+            engine.clusterer().doc_freq(),
+            &model,
+            &cfg,
+            &up.clusters,
+        );
+        for id in &up.removed {
+            stories.remove(&(*id as i64));
+        }
+        for b in built {
+            stories.insert(b.story.id, b.story.article_ids);
+        }
+    }
+
+    #[test]
+    fn batches_give_the_stories_of_one_pass_with_stable_ids() {
+        let items = stream();
+        let model = SimilarityModel::embedded().unwrap();
+        let (all, _, _) = recluster(&items, ClusterConfig::default(), model.clone());
+        let whole = partition(&all);
+        let of = |id: i64| whole.iter().find(|s| s.1.contains(&id)).map(|s| s.0);
+        assert_eq!(of(1), of(2));
+        assert_eq!(of(1), of(4));
+        assert_eq!(of(3), of(5));
+        assert_eq!(of(3), of(6));
+        assert_eq!(of(7), of(8));
+        assert_ne!(of(1), of(3));
+        assert_ne!(of(1), of(7));
+        // the same stream in three batches, the engine saved and restored
+        // between them as ingest does
+        let mut engine = StoryEngine::new(ClusterConfig::default(), model.clone());
+        let mut stories: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        let mut ids_after_first = Vec::new();
+        for (n, range) in [0..3, 3..5, 5..8].into_iter().enumerate() {
+            let batch = &items[range];
+            let feats = batch_features(batch, engine.clusterer().config(), &model);
+            let up = engine.step(&[], &feats);
+            apply(&items, &engine, &up, &mut stories);
+            if n == 0 {
+                ids_after_first = stories.keys().copied().collect();
+            }
+            engine = StoryEngine::restore(&engine.save(), model.clone()).unwrap();
+        }
+        let batched: Vec<(i64, Vec<i64>)> = stories.into_iter().collect();
+        assert_eq!(batched, whole);
+        // stories of the first batch kept their ids
+        for id in ids_after_first {
+            assert!(batched.iter().any(|s| s.0 == id), "story {id} lost its id");
+        }
+    }
+
+    #[test]
+    fn a_changed_article_is_reassigned() {
+        let items = stream();
+        let model = SimilarityModel::embedded().unwrap();
+        let mut engine = StoryEngine::new(ClusterConfig::default(), model.clone());
+        let feats = batch_features(&items[..6], engine.clusterer().config(), &model);
+        let mut stories = BTreeMap::new();
+        let up = engine.step(&[], &feats);
+        apply(&items, &engine, &up, &mut stories);
+        let flood = |s: &BTreeMap<i64, Vec<i64>>| s.values().find(|m| m.contains(&3)).cloned();
+        assert_eq!(flood(&stories), Some(vec![3, 5, 6]));
+        // article 5 turns out to be about the summit (say, re-analysed)
+        let mut changed = items.clone();
+        changed[4].0.text = items[3].0.text.replace("toured", "visited");
+        let f = batch_features(&changed[4..5], engine.clusterer().config(), &model);
+        let up = engine.step(&f, &f);
+        apply(&changed, &engine, &up, &mut stories);
+        assert_eq!(flood(&stories), Some(vec![3, 6]));
+        let summit = stories.values().find(|m| m.contains(&1)).cloned();
+        assert_eq!(summit, Some(vec![1, 2, 4, 5]));
     }
 
     #[test]

@@ -4,9 +4,14 @@
 use crate::Ctx;
 use anyhow::{Context, Result};
 use clap::Args;
-use newsgraph_model::{Analysis, Article, Story};
+use newsgraph_model::{Analysis, Article, ArticleId, Story};
 use newsgraph_store::{ArticleFilter, ArticleOrder, StoryFilter, StoryRecord, StorylineRecord};
-use newsgraph_stories::{BuiltStory, ClusterConfig, SimilarityModel, recluster as run_recluster};
+use newsgraph_stories::story::{StoryEngine, batch_features};
+use newsgraph_stories::{
+    ArticleFeatures, BuiltStory, ClusterConfig, ClusterOut, SimilarityModel,
+    recluster as run_recluster,
+};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// List event clusters.
 #[derive(Args, Debug)]
@@ -296,17 +301,19 @@ pub fn load_all(store: &dyn newsgraph_store::Store) -> Result<Vec<(Article, Opti
     Ok(out)
 }
 
-/// Re-clusters every stored article into stories and storylines and
-/// replaces them in the store; returns a JSON summary.
+/// Re-clusters every stored article into stories and storylines, replaces
+/// them in the store and saves the engine state (so that ingest goes on
+/// incrementally from it); returns a JSON summary.
 pub fn recluster_store(
     store: &dyn newsgraph_store::Store,
     cfg: ClusterConfig,
 ) -> Result<serde_json::Value> {
     let items = load_all(store)?;
     let analysed = items.iter().filter(|x| x.1.is_some()).count();
-    let (built, storylines) = run_recluster(&items, cfg, SimilarityModel::embedded()?);
+    let (built, storylines, engine) = run_recluster(&items, cfg, SimilarityModel::embedded()?);
     let (sl, st) = records(&built, &storylines);
     store.replace_stories(&sl, &st)?;
+    store.update_stories(&[], &[], &[], &[], Some(&engine.save()))?;
     Ok(serde_json::json!({
         "articles": items.len(),
         "analysed": analysed,
@@ -314,6 +321,217 @@ pub fn recluster_store(
         "storylines": sl.len(),
         "multi_article_stories": built.iter().filter(|b| b.story.article_ids.len() > 1).count(),
     }))
+}
+
+/// Articles with their analyses, in the order of `ids` (missing ones skipped).
+fn load_items(
+    store: &dyn newsgraph_store::Store,
+    ids: impl IntoIterator<Item = ArticleId>,
+) -> Result<Vec<(Article, Option<Analysis>)>> {
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(a) = store.get_article(id)? {
+            let an = store.get_analysis(id)?.map(|s| s.analysis);
+            out.push((a, an));
+        }
+    }
+    Ok(out)
+}
+
+/// The incremental stories step after a batch: restores the engine state
+/// saved in the store, takes articles of `ids` that already belong to a
+/// story out of it (they were re-dated or re-analysed), assigns `ids` in
+/// publication order, and writes only the stories and storylines that
+/// changed, with the new state, in one transaction. Cost: the batch, the
+/// live window and the touched stories, not the archive. Without a saved
+/// state (a store clustered by an older build) it re-clusters the store
+/// once. Returns a JSON summary.
+pub fn update_store(
+    store: &dyn newsgraph_store::Store,
+    ids: &[ArticleId],
+) -> Result<serde_json::Value> {
+    let model = SimilarityModel::embedded()?;
+    let state = store.stories_state()?;
+    let mut engine = match state
+        .as_deref()
+        .map(|b| StoryEngine::restore(b, model.clone()))
+    {
+        Some(Ok(e)) => e,
+        Some(Err(e)) => {
+            eprintln!("newsgraph: {e}; re-clustering the whole store once");
+            return recluster_store(store, ClusterConfig::default());
+        }
+        None if store.stats()?.stories > 0 => {
+            return recluster_store(store, ClusterConfig::default());
+        }
+        None => StoryEngine::new(ClusterConfig::default(), model.clone()),
+    };
+    let cfg = engine.clusterer().config().clone();
+    let mut ids: Vec<ArticleId> = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let items = load_items(store, ids.iter().copied())?;
+    // articles already in a story changed since they were assigned
+    let live: BTreeSet<u64> = engine.clusterer().live_ids().into_iter().collect();
+    let mut changed = Vec::new();
+    let mut edited: BTreeMap<i64, StoryRecord> = BTreeMap::new();
+    for (a, an) in &items {
+        for rec in store.list_stories(&StoryFilter {
+            article_id: Some(a.id),
+            ..Default::default()
+        })? {
+            if live.contains(&(rec.story.id as u64)) {
+                changed.push(ArticleFeatures::from_analysis(a, an.as_ref()));
+            } else {
+                let rec = edited.entry(rec.story.id).or_insert(rec);
+                rec.story.article_ids.retain(|x| *x != a.id);
+            }
+        }
+    }
+    let feats = batch_features(&items, &cfg, &model);
+    let up = engine.step(&changed, &feats);
+    // every member of every story to write
+    let mut need: BTreeSet<ArticleId> = up
+        .clusters
+        .iter()
+        .flat_map(|c| c.members.iter().map(|m| m.0))
+        .collect();
+    need.extend(
+        edited
+            .values()
+            .flat_map(|r| r.story.article_ids.iter().copied()),
+    );
+    let have: BTreeSet<ArticleId> = items.iter().map(|x| x.0.id).collect();
+    let mut all = items;
+    all.extend(load_items(store, need.difference(&have).copied())?);
+    let mut all_feats: Vec<ArticleFeatures> = all
+        .iter()
+        .map(|(a, an)| {
+            let mut f = ArticleFeatures::from_analysis(a, an.as_ref());
+            f.day = newsgraph_stories::story::article_day(a, an.as_ref());
+            f
+        })
+        .collect();
+    // the days the engine used (an undated article may have taken one)
+    let used: BTreeMap<ArticleId, Option<i64>> = feats.iter().map(|f| (f.id, f.day)).collect();
+    for f in &mut all_feats {
+        if f.day.is_none()
+            && let Some(d) = used.get(&f.id)
+        {
+            f.day = *d;
+        }
+    }
+    // finished stories that lost an article: rebuilt from their other members
+    let mut outs = up.clusters.clone();
+    let mut removed: Vec<i64> = up.removed.iter().map(|x| *x as i64).collect();
+    for (id, rec) in &edited {
+        if rec.story.article_ids.is_empty() {
+            removed.push(*id);
+        } else {
+            outs.push(cluster_of_record(&rec.story, &rec.extra, &all_feats));
+        }
+    }
+    let built = newsgraph_stories::story::build_stories(
+        &all,
+        &all_feats,
+        engine.clusterer().doc_freq(),
+        &model,
+        &cfg,
+        &outs,
+    );
+    // storylines touched: those of the new and old versions of each story
+    let new_ids: BTreeSet<i64> = built.iter().map(|b| b.story.id).collect();
+    let mut touched: BTreeSet<i64> = built.iter().filter_map(|b| b.story.storyline_id).collect();
+    for id in new_ids.iter().chain(&removed) {
+        if let Some(old) = store.get_story(*id)? {
+            touched.extend(old.story.storyline_id);
+        }
+    }
+    let gone: BTreeSet<i64> = removed.iter().copied().collect();
+    let mut sl_records = Vec::new();
+    let mut sl_removed = Vec::new();
+    for sid in touched {
+        let mut members: BTreeMap<i64, Story> = store
+            .list_stories(&StoryFilter {
+                storyline_id: Some(sid),
+                ..Default::default()
+            })?
+            .into_iter()
+            .filter(|r| !gone.contains(&r.story.id) && !new_ids.contains(&r.story.id))
+            .map(|r| (r.story.id, r.story))
+            .collect();
+        for b in built.iter().filter(|b| b.story.storyline_id == Some(sid)) {
+            members.insert(b.story.id, b.story.clone());
+        }
+        match newsgraph_stories::story::storylines_of(members.values()).pop() {
+            Some(s) => sl_records.push(StorylineRecord {
+                storyline: s,
+                extra: serde_json::Value::Null,
+            }),
+            None => sl_removed.push(sid),
+        }
+    }
+    let (_, st) = records(&built, &[]);
+    store.update_stories(
+        &sl_records,
+        &st,
+        &removed,
+        &sl_removed,
+        Some(&engine.save()),
+    )?;
+    Ok(serde_json::json!({
+        "articles": ids.len(),
+        "reassigned": changed.len() + edited.len(),
+        "stories_written": st.len(),
+        "stories_removed": removed.len(),
+        "storylines_written": sl_records.len(),
+        "live_clusters": engine.clusterer().live_clusters(),
+        "stories": store.stats()?.stories,
+        "storylines": store.stats()?.storylines,
+    }))
+}
+
+/// A finished story as a cluster, to rebuild it after one of its articles
+/// left it (join scores from its stored `why`).
+fn cluster_of_record(
+    s: &Story,
+    extra: &serde_json::Value,
+    feats: &[ArticleFeatures],
+) -> ClusterOut {
+    let join = |id: ArticleId| {
+        extra["why"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|w| w["article_id"].as_i64() == Some(id))
+            .and_then(|w| w["join_score"].as_f64())
+            .unwrap_or(0.0)
+    };
+    let mine: Vec<&ArticleFeatures> = feats
+        .iter()
+        .filter(|f| s.article_ids.contains(&f.id))
+        .collect();
+    let mut entities: BTreeMap<String, u32> = BTreeMap::new();
+    for f in &mine {
+        for (e, n) in &f.entities {
+            *entities.entry(e.clone()).or_insert(0) += n;
+        }
+    }
+    let mut entities: Vec<(String, u32)> = entities.into_iter().collect();
+    entities.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let langs: BTreeSet<String> = mine.iter().map(|f| f.lang.clone()).collect();
+    let sources: BTreeSet<String> = mine.iter().filter_map(|f| f.source.clone()).collect();
+    ClusterOut {
+        id: s.id as u64,
+        members: s.article_ids.iter().map(|a| (*a, join(*a))).collect(),
+        first_day: mine.iter().filter_map(|f| f.day).min(),
+        last_day: mine.iter().filter_map(|f| f.day).max(),
+        languages: langs.into_iter().collect(),
+        sources: sources.into_iter().collect(),
+        entities,
+        storyline: s.storyline_id.unwrap_or(0) as u64,
+        merged: Vec::new(),
+    }
 }
 
 /// `newsgraph recluster`.
