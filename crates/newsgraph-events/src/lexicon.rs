@@ -318,6 +318,9 @@ pub struct Lexicon {
     pub by_first_exact: HashMap<String, Vec<usize>>,
     /// Trigger indexes whose first element has a prefix atom.
     pub by_first_prefix: Vec<(String, usize)>,
+    /// `by_first_prefix` grouped by the prefix's first character (an empty
+    /// prefix under `'\0'`), so a token only meets the prefixes it can match.
+    pub prefix_by_char: HashMap<char, Vec<(String, usize)>>,
     pub negation: WordSet,
     pub possible: WordSet,
     pub intended: WordSet,
@@ -410,7 +413,13 @@ impl Lexicon {
                             Atom::Exact(w) => {
                                 lx.by_first_exact.entry(w.clone()).or_default().push(i)
                             }
-                            Atom::Prefix(p) => lx.by_first_prefix.push((p.clone(), i)),
+                            Atom::Prefix(p) => {
+                                lx.by_first_prefix.push((p.clone(), i));
+                                lx.prefix_by_char
+                                    .entry(p.chars().next().unwrap_or('\0'))
+                                    .or_default()
+                                    .push((p.clone(), i));
+                            }
                         }
                     }
                 }

@@ -93,7 +93,9 @@ pub fn match_triggers(toks: &[Tok], lx: &Lexicon) -> Vec<Hit> {
     for i in 0..toks.len() {
         let w = toks[i].lower.as_str();
         let mut cands: Vec<usize> = lx.by_first_exact.get(w).cloned().unwrap_or_default();
-        for (p, ti) in &lx.by_first_prefix {
+        let first = w.chars().next().unwrap_or('\0');
+        let groups = [lx.prefix_by_char.get(&first), lx.prefix_by_char.get(&'\0')];
+        for (p, ti) in groups.into_iter().flatten().flatten() {
             if w.starts_with(p.as_str()) {
                 cands.push(*ti);
             }
