@@ -771,3 +771,32 @@ pub fn invalid_references_are_rejected(store: &dyn Store) {
     );
     assert_eq!(store.stats().expect("stats").analyses, 0);
 }
+
+/// The PostgreSQL server for tests (`NEWSGRAPH_TEST_PG`, set by
+/// `source .ci/postgres.sh`), or `None` after printing why `what` is
+/// skipped. Under CI (`CI=true`) a missing server panics instead, so CI can
+/// never silently skip the PostgreSQL tests.
+pub fn pg_test_url(what: &str) -> Option<String> {
+    match std::env::var("NEWSGRAPH_TEST_PG") {
+        Ok(u) if !u.trim().is_empty() => Some(u),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
+                panic!(
+                    "CI=true but NEWSGRAPH_TEST_PG is not set: {what} must run in CI \
+                     (source .ci/postgres.sh first)"
+                );
+            }
+            eprintln!(
+                "SKIPPED: {what} needs NEWSGRAPH_TEST_PG=postgres://user:pass@host/db \
+                 (run `source .ci/postgres.sh` to set up a local server)"
+            );
+            None
+        }
+    }
+}
+
+/// `url` with its `search_path` set to `schema` (the schema must exist).
+pub fn pg_url_in_schema(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}

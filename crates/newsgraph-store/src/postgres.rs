@@ -231,18 +231,30 @@ fn migrate_to(c: &mut Client, target: i64) -> Result<()> {
     if found >= target {
         return Ok(());
     }
-    for (version, name, sql) in PG_MIGRATIONS.iter().filter(|m| m.0 <= target) {
+    apply_migrations(c, "schema_migrations", PG_MIGRATIONS, target)
+}
+
+/// Applies the migrations of `list` up to `target` not recorded in the
+/// bookkeeping table `table` yet (created if missing), each in its own
+/// transaction with its bookkeeping row, under the migration advisory lock.
+fn apply_migrations(
+    c: &mut Client,
+    table: &str,
+    list: &[(i64, &str, &str)],
+    target: i64,
+) -> Result<()> {
+    for (version, name, sql) in list.iter().filter(|m| m.0 <= target) {
         let mut tx = c.transaction()?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
+        tx.batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {table} (
                 version    BIGINT PRIMARY KEY,
                 name       TEXT NOT NULL,
                 applied_at TEXT NOT NULL
-            )",
-        )?;
+            )"
+        ))?;
         let done = tx.query_opt(
-            "SELECT version FROM schema_migrations WHERE version = $1",
+            &format!("SELECT version FROM {table} WHERE version = $1"),
             &[version],
         )?;
         if done.is_some() {
@@ -250,7 +262,7 @@ fn migrate_to(c: &mut Client, target: i64) -> Result<()> {
         }
         tx.batch_execute(sql)?;
         tx.execute(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            &format!("INSERT INTO {table} (version, name, applied_at) VALUES ($1, $2, $3)"),
             &[version, name, &now_rfc3339()],
         )?;
         tx.commit()?;

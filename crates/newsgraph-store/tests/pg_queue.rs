@@ -11,16 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 fn url() -> Option<String> {
-    match std::env::var("NEWSGRAPH_TEST_PG") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
-                panic!("CI=true but NEWSGRAPH_TEST_PG is not set (source .ci/postgres.sh first)");
-            }
-            eprintln!("SKIPPED: the work queue tests need NEWSGRAPH_TEST_PG");
-            None
-        }
-    }
+    newsgraph_store::conformance::pg_test_url("the work queue tests")
 }
 
 fn fresh(url: &str) -> PgStore {

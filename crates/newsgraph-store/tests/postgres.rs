@@ -15,22 +15,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The server URL, or `None` (after printing why) when the tests must be skipped.
 fn url() -> Option<String> {
-    match std::env::var("NEWSGRAPH_TEST_PG") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
-                panic!(
-                    "CI=true but NEWSGRAPH_TEST_PG is not set: the PostgreSQL store tests \
-                     must run in CI (source .ci/postgres.sh first)"
-                );
-            }
-            eprintln!(
-                "SKIPPED: PostgreSQL store tests need NEWSGRAPH_TEST_PG=postgres://user:pass@host/db \
-                 (run `source .ci/postgres.sh` to set up a local server)"
-            );
-            None
-        }
-    }
+    newsgraph_store::conformance::pg_test_url("the PostgreSQL store tests")
 }
 
 /// A unique schema name for one store of this test process.

@@ -27,7 +27,7 @@
 //! - The queue has its own migration track (`queue_migrations`), so the
 //!   main schema versions stay equal between the two backends.
 
-use super::{ARTICLE_COLUMNS, MIGRATION_LOCK, PgStore, article_from_row, put_analyses_tx};
+use super::{ARTICLE_COLUMNS, PgStore, apply_migrations, article_from_row, put_analyses_tx};
 use crate::{Result, StoreError, now_rfc3339};
 use ::postgres::Client;
 use newsgraph_model::{Analysis, Article, ArticleId};
@@ -66,31 +66,7 @@ INSERT INTO work_queue_state (id, scanned_upto, assigned_upto) VALUES (1, 0, 0);
 
 /// Applies the queue migrations not applied yet (under the migration lock).
 pub(super) fn migrate_queue(c: &mut Client) -> Result<()> {
-    for (version, name, sql) in QUEUE_MIGRATIONS {
-        let mut tx = c.transaction()?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS queue_migrations (
-                version    BIGINT PRIMARY KEY,
-                name       TEXT NOT NULL,
-                applied_at TEXT NOT NULL
-            )",
-        )?;
-        let done = tx.query_opt(
-            "SELECT version FROM queue_migrations WHERE version = $1",
-            &[version],
-        )?;
-        if done.is_some() {
-            continue;
-        }
-        tx.batch_execute(sql)?;
-        tx.execute(
-            "INSERT INTO queue_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            &[version, name, &now_rfc3339()],
-        )?;
-        tx.commit()?;
-    }
-    Ok(())
+    apply_migrations(c, "queue_migrations", QUEUE_MIGRATIONS, i64::MAX)
 }
 
 /// Counts of the work queue (`newsgraph worker --status`).
