@@ -234,18 +234,12 @@ pub fn score(gold: &[GoldRecord], pred: &[Prediction]) -> Scores {
     s
 }
 
-/// Run the extractor on each gold sentence (English cues).
+/// Run the extractor on each gold sentence with the cues of `lang`.
 pub fn predict(gold: &[GoldRecord], lang: &str) -> Vec<Prediction> {
-    gold.iter()
-        .map(|g| match crate::extract_sentence(&g.text, lang) {
-            Some(e) => Prediction {
-                event: Some(e.typ.clone()),
-                source: e.source.iter().map(|a| a.text.clone()).collect(),
-                target: e.target.iter().map(|a| a.text.clone()).collect(),
-            },
-            None => Prediction::default(),
-        })
-        .collect()
+    match crate::lexicon(lang) {
+        Ok(lx) => predict_with(gold, lx),
+        Err(_) => vec![Prediction::default(); gold.len()],
+    }
 }
 
 /// Predictions with an explicit lexicon.
