@@ -256,9 +256,9 @@ fn top(map: &KeyMap<f32>, k: usize) -> Sparse {
 }
 
 impl Centroid {
-    /// Add an article's weighted (TF-IDF, normalised, truncated) bags.
-    fn add(&mut self, p: &Weighted) {
-        for (m, v) in [
+    /// Each summed bag with the same bag of an article.
+    fn bags_with<'a>(&'a mut self, p: &'a Weighted) -> [(&'a mut KeyMap<f32>, &'a Sparse); 9] {
+        [
             (&mut self.terms, &p.terms),
             (&mut self.pivot, &p.pivot),
             (&mut self.lead, &p.lead),
@@ -268,7 +268,12 @@ impl Centroid {
             (&mut self.entities, &p.entities),
             (&mut self.events, &p.events),
             (&mut self.dates, &p.dates),
-        ] {
+        ]
+    }
+
+    /// Add an article's weighted (TF-IDF, normalised, truncated) bags.
+    fn add(&mut self, p: &Weighted) {
+        for (m, v) in self.bags_with(p) {
             for (k, c) in v {
                 *m.entry(*k).or_insert(0.0) += c;
             }
@@ -280,17 +285,7 @@ impl Centroid {
 
     /// Subtract an article's weighted bags (clamped at zero).
     fn subtract(&mut self, p: &Weighted) {
-        for (m, v) in [
-            (&mut self.terms, &p.terms),
-            (&mut self.pivot, &p.pivot),
-            (&mut self.lead, &p.lead),
-            (&mut self.chars, &p.chars),
-            (&mut self.names, &p.names),
-            (&mut self.numbers, &p.numbers),
-            (&mut self.entities, &p.entities),
-            (&mut self.events, &p.events),
-            (&mut self.dates, &p.dates),
-        ] {
+        for (m, v) in self.bags_with(p) {
             for (k, c) in v {
                 if let Some(x) = m.get_mut(k) {
                     *x -= c;
