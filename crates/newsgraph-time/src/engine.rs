@@ -419,9 +419,12 @@ fn evaluate(s: &str, ctx: &Ctx) -> Option<String> {
     let v = resolve::call(name, &args, ctx)?;
     let rest = &s[close + 1..];
     // a second call composes: `weekday(3,tense)clock(10,,,PM)`
-    let calls_next = rest
-        .find('(')
-        .is_some_and(|o| o > 0 && rest[..o].bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+    let calls_next = rest.find('(').is_some_and(|o| {
+        o > 0
+            && rest[..o]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_')
+    });
     if calls_next {
         return Some(format!("{v}{}", evaluate(rest, ctx)?));
     }

@@ -10,12 +10,14 @@
 //! numeric dates, clock times).
 
 mod engine;
+mod estimate;
 pub mod eval;
 mod grammar;
 mod resolve;
 
 use newsgraph_model::{Span, Timex, TimexType};
 
+pub use estimate::{Estimate, GroupMember, estimate_group, merge_estimates};
 pub use grammar::{RESOURCE, base_lang, try_compile};
 
 /// Errors of this crate.

@@ -203,6 +203,12 @@ fn rel(unit: &str, n: i64, ctx: &Ctx) -> Option<String> {
     Some(match unit {
         "D" => fmt_date(dct.checked_add_signed(Duration::days(n))?),
         "W" | "WE" => {
+            // Said on a Sunday, "last week" is the week ending that day.
+            let n = if n < 0 && dct.weekday() == chrono::Weekday::Sun {
+                n + 1
+            } else {
+                n
+            };
             let d = dct.checked_add_signed(Duration::weeks(n))?;
             let w = d.iso_week();
             let base = format!("{:04}-W{:02}", w.year(), w.week());
