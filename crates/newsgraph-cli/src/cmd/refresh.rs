@@ -35,13 +35,18 @@ pub(crate) fn after_ingest(
     // New analyses change the stories: re-cluster so that `stories` is
     // current when ingest returns.
     if analysed > 0 {
-        out.stories = Some(
-            crate::cmd::stories::recluster_store(
-                store,
-                newsgraph_stories::ClusterConfig::default(),
-            )
-            .context("clustering stories")?,
-        );
+        out.stories = Some(stories_step(store, new_ids)?);
+    }
+    // Publication dates of undated articles, estimated from their story and
+    // storyline siblings; re-dated articles go through the stories step again.
+    let mut touched = new_ids.to_vec();
+    if analysed > 0 {
+        let redated = crate::cmd::time::estimate_dates(store, new_ids)
+            .context("estimating publication dates")?;
+        if !redated.is_empty() {
+            out.stories = Some(stories_step(store, &redated)?);
+            touched.extend(redated);
+        }
     }
     // Keep the search index consistent with the store: index the new
     // articles and those whose story or analysis changed (found by comparing
@@ -50,9 +55,16 @@ pub(crate) fn after_ingest(
     if let Some(index) = index
         && (!new_ids.is_empty() || analysed > 0)
     {
-        let s = newsgraph_index::update_index(store, index, new_ids)
+        let s = newsgraph_index::update_index(store, index, &touched)
             .context("updating search index")?;
         out.indexed = Some(s.articles as u64);
     }
     Ok(out)
+}
+
+/// The stories step for the articles `ids` (new, re-analysed or re-dated).
+fn stories_step(store: &dyn Store, ids: &[ArticleId]) -> Result<serde_json::Value> {
+    // Incremental: assigns `ids` (re-assigning those already in a story)
+    // from the engine state saved in the store; `recluster` rebuilds all.
+    crate::cmd::stories::update_store(store, ids).context("clustering stories")
 }
