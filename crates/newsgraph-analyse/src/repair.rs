@@ -10,6 +10,7 @@
 //!   merged ("Choe" + "Son Hui" → "Choe Son Hui").
 
 use newsgraph_link::RawMention;
+use newsgraph_link::word_ranges as words;
 use newsgraph_model::EntityType;
 use newsgraph_ner::lexicon::Lexicon;
 use std::collections::HashSet;
@@ -21,26 +22,6 @@ const FUNCTION_WORD: u8 = 11;
 const LONE_FUNCTION_WORD: u8 = 13;
 /// Frequency bucket from which a word after a known name is taken for a common word.
 const COMMON_WORD: u8 = 9;
-
-/// Byte ranges of the whitespace-separated words of `text[start..end]`.
-fn words(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let s = &text[start..end];
-    let mut cur: Option<usize> = None;
-    for (i, c) in s.char_indices() {
-        if c.is_whitespace() {
-            if let Some(b) = cur.take() {
-                out.push((start + b, start + i));
-            }
-        } else if cur.is_none() {
-            cur = Some(i);
-        }
-    }
-    if let Some(b) = cur {
-        out.push((start + b, end));
-    }
-    out
-}
 
 /// Applies the repairs to the spans of one article.
 pub fn repair(text: &str, lang: &str, raw: Vec<RawMention>) -> Vec<RawMention> {

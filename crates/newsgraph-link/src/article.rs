@@ -104,7 +104,7 @@ fn trim_words(
 }
 
 /// Byte ranges of the whitespace-separated words of `text[start..end]`.
-fn word_ranges(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+pub fn word_ranges(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut cur: Option<usize> = None;
     for (i, ch) in text[start..end].char_indices() {

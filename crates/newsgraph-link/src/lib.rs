@@ -24,7 +24,7 @@ pub mod name;
 pub mod registry;
 pub mod rules;
 
-pub use article::{Linker, RawMention, sentence_at};
+pub use article::{Linker, RawMention, sentence_at, word_ranges};
 pub use gazetteer::{Gazetteer, Place, PlaceKind};
 pub use name::{NameForm, same_person};
 pub use registry::EntityRegistry;
