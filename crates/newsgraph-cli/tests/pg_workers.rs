@@ -22,25 +22,10 @@ use std::time::{Duration, Instant};
 const PAIRS: usize = 210;
 
 fn url() -> Option<String> {
-    match std::env::var("NEWSGRAPH_TEST_PG") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
-                panic!(
-                    "CI=true but NEWSGRAPH_TEST_PG is not set: the worker test must run in CI \
-                     (source .ci/postgres.sh first)"
-                );
-            }
-            eprintln!("SKIPPED: the worker test needs NEWSGRAPH_TEST_PG (see .ci/postgres.sh)");
-            None
-        }
-    }
+    newsgraph_store::conformance::pg_test_url("the worker test")
 }
 
-fn url_in_schema(url: &str, schema: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-c%20search_path%3D{schema}")
-}
+use newsgraph_store::conformance::pg_url_in_schema as url_in_schema;
 
 /// The inputs, in ingest order: the seeds, then a JSONL file of SemEval texts.
 fn inputs(dir: &Path) -> Vec<String> {

@@ -12,29 +12,10 @@ use common::{run, stdout_json};
 use std::path::Path;
 
 fn url() -> Option<String> {
-    match std::env::var("NEWSGRAPH_TEST_PG") {
-        Ok(u) if !u.trim().is_empty() => Some(u),
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
-                panic!(
-                    "CI=true but NEWSGRAPH_TEST_PG is not set: the PostgreSQL end-to-end test \
-                     must run in CI (source .ci/postgres.sh first)"
-                );
-            }
-            eprintln!(
-                "SKIPPED: the PostgreSQL end-to-end test needs \
-                 NEWSGRAPH_TEST_PG=postgres://user:pass@host/db (see .ci/postgres.sh)"
-            );
-            None
-        }
-    }
+    newsgraph_store::conformance::pg_test_url("the PostgreSQL end-to-end test")
 }
 
-/// `url` with its search_path set to `schema`.
-fn url_in_schema(url: &str, schema: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-c%20search_path%3D{schema}")
-}
+use newsgraph_store::conformance::pg_url_in_schema as url_in_schema;
 
 #[test]
 fn ingest_and_list_on_postgres() {

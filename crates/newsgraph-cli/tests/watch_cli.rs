@@ -254,20 +254,12 @@ fn watch_polls_conditionally_backs_off_and_stops_on_sigterm_sqlite() {
 
 #[test]
 fn watch_on_postgres() {
-    let url = match std::env::var("NEWSGRAPH_TEST_PG") {
-        Ok(u) if !u.trim().is_empty() => u,
-        _ => {
-            if std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true")) {
-                panic!("CI=true but NEWSGRAPH_TEST_PG is not set (source .ci/postgres.sh)");
-            }
-            eprintln!("SKIPPED: watch on PostgreSQL needs NEWSGRAPH_TEST_PG");
-            return;
-        }
+    let Some(url) = newsgraph_store::conformance::pg_test_url("watch on PostgreSQL") else {
+        return;
     };
     let schema = format!("ngtest_watch_{}", std::process::id());
     let _guard = newsgraph_store::PgStore::open_temporary(&url, &schema).expect("schema");
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let db = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    let db = newsgraph_store::conformance::pg_url_in_schema(&url, &schema);
     let dir = tempfile::tempdir().expect("tempdir");
     scenario(&db, dir.path());
 }
