@@ -342,6 +342,7 @@ pub async fn ingest(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
             newsgraph_index::index_articles(st2.store.as_ref(), index, &report.article_ids)?;
         }
         *st2.cache.stories_guard() = None;
+        st2.cache.clear_story_details();
         Ok(report)
     })
     .await?;

@@ -13,9 +13,8 @@ use std::time::{Duration, Instant};
 /// How long the list of all stories is reused between requests.
 const STORY_CACHE_TTL: Duration = Duration::from_secs(5);
 
-/// How long a story's rendered JSON is reused while the story is unchanged
-/// (bounds staleness of its members' analyses, which the story record does not show).
-const STORY_DETAIL_TTL: Duration = Duration::from_secs(60);
+/// How long a story's rendered JSON is reused (how stale a story page may be).
+const STORY_DETAIL_TTL: Duration = Duration::from_secs(10);
 /// Story details kept at most (the cache is emptied when full).
 const STORY_DETAIL_MAX: usize = 512;
 
@@ -31,6 +30,14 @@ pub struct Cache {
 }
 
 impl Cache {
+    /// Forgets every cached story detail (after an ingest through the API).
+    pub fn clear_story_details(&self) {
+        self.details
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
     /// The cached story list (set to `None` to drop it).
     pub fn stories_guard(&self) -> std::sync::MutexGuard<'_, Option<(Instant, Arc<Vec<Story>>)>> {
         self.stories.lock().unwrap_or_else(|p| p.into_inner())
@@ -159,24 +166,23 @@ pub fn story_detail(st: &AppState, id: i64) -> Result<StoryDetail, ApiError> {
     story_detail_in(st.store.as_ref(), id)
 }
 
-/// The JSON of `GET /api/stories/{id}`, reused while the story record (its
-/// members, timeline, entities) is unchanged and at most [`STORY_DETAIL_TTL`]
-/// old: a big story gathers the analyses of all its members, which costs far
-/// more than reading the one story row that validates the cached answer.
+/// The JSON of `GET /api/stories/{id}`, reused for [`STORY_DETAIL_TTL`]
+/// (like the story list): a big story gathers the analyses of all its
+/// members and its stored record (timeline) alone is megabytes of JSON, so
+/// even validating a cached answer against the record costs tens of ms.
 pub fn story_detail_json(st: &AppState, id: i64) -> Result<axum::body::Bytes, ApiError> {
-    let rec = st
-        .store
-        .get_story(id)?
-        .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
     {
         let details = st.cache.details.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((at, cached, json)) = details.get(&id)
+        if let Some((at, _, json)) = details.get(&id)
             && at.elapsed() < STORY_DETAIL_TTL
-            && *cached == rec
         {
             return Ok(json.clone());
         }
     }
+    let rec = st
+        .store
+        .get_story(id)?
+        .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
     let detail = story_detail_from(st.store.as_ref(), rec.clone())?;
     let json = axum::body::Bytes::from(
         serde_json::to_vec(&detail).map_err(|e| ApiError::internal(e.to_string()))?,
