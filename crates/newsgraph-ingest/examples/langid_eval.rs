@@ -215,20 +215,19 @@ fn run_variant(v: &Variant, text: &str, tabs: &VTables) -> String {
                 whatlang::Lang::from_code(l.iso_code_639_3().to_string().to_lowercase()).is_none()
             })
             .collect();
-        if wl.len() >= 2 {
-            if let Some(i2) = whatlang::Detector::with_allowlist(wl).detect(&sample) {
-                if let Some(second) = tabs.by3.get(i2.lang().code()).copied() {
-                    if lacking.is_empty() {
-                        if i2.confidence() >= 0.5 {
-                            return code(second);
-                        }
-                    } else {
-                        langs = vec![second];
-                        langs.extend(lacking);
-                        langs.sort();
-                        return decide(v, tabs, langs, text, &code);
-                    }
+        if wl.len() >= 2
+            && let Some(i2) = whatlang::Detector::with_allowlist(wl).detect(&sample)
+            && let Some(second) = tabs.by3.get(i2.lang().code()).copied()
+        {
+            if lacking.is_empty() {
+                if i2.confidence() >= 0.5 {
+                    return code(second);
                 }
+            } else {
+                langs = vec![second];
+                langs.extend(lacking);
+                langs.sort();
+                return decide(v, tabs, langs, text, &code);
             }
         }
     }
@@ -287,18 +286,20 @@ fn decide(
     }
 }
 
+type DetectorCache = std::sync::Mutex<
+    std::collections::HashMap<
+        (bool, Vec<lingua::Language>),
+        std::sync::Arc<lingua::LanguageDetector>,
+    >,
+>;
+
 struct VTables {
     by3: std::collections::HashMap<String, lingua::Language>,
     groups: Vec<Vec<lingua::Language>>,
     close: Vec<lingua::Language>,
     allowed: whatlang::Detector,
     any: whatlang::Detector,
-    dets: std::sync::Mutex<
-        std::collections::HashMap<
-            (bool, Vec<lingua::Language>),
-            std::sync::Arc<lingua::LanguageDetector>,
-        >,
-    >,
+    dets: DetectorCache,
 }
 
 fn vtables() -> VTables {

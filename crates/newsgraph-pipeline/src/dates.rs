@@ -180,8 +180,14 @@ mod tests {
         let t = "Es kamen 1.000 Menschen, 3,5 Prozent mehr, das ist eine Zahl ohne jeden Bezug zu einem Tag.";
         assert!(!date_bearing(t).expect("digits").contains("Menschen"));
         assert!(!b.contains("Gipfel") && !b.contains("Hause"), "{b:?}");
-        for kept in ["Seit 2019 gilt das.", "Am 14. Sept. war es.", "Stand 9/14/23 kalt."] {
-            let t = format!("{kept} Kein Datum hier, und sonst steht in diesem langen Satz nichts über einen Tag.");
+        for kept in [
+            "Seit 2019 gilt das.",
+            "Am 14. Sept. war es.",
+            "Stand 9/14/23 kalt.",
+        ] {
+            let t = format!(
+                "{kept} Kein Datum hier, und sonst steht in diesem langen Satz nichts über einen Tag."
+            );
             let b = date_bearing(&t).expect("digits");
             assert!(b.contains(kept) && !b.contains("Kein"), "{b:?}");
         }
