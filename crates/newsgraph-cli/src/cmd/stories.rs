@@ -362,6 +362,7 @@ pub fn update_store(
             return recluster_store(store, ClusterConfig::default());
         }
         None if store.stats()?.stories > 0 => {
+            eprintln!("newsgraph: no saved stories state; re-clustering the whole store once");
             return recluster_store(store, ClusterConfig::default());
         }
         None => StoryEngine::new(ClusterConfig::default(), model.clone()),
