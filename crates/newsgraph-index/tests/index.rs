@@ -496,21 +496,14 @@ fn reindex_and_incremental_updates_follow_the_store() {
     );
 
     // Analysis and story arrive: the index picks up entities and story.
-    let text = "Statsministeren møtte presidenten.";
-    let start = text.find("presidenten").unwrap();
-    let analysis = Analysis {
-        lang: "nb".into(),
-        mentions: vec![Mention {
-            start,
-            end: start + "presidenten".len(),
-            text: "presidenten".into(),
-            typ: EntityType::PER,
-            entity_id: "per:the-president".into(),
-            canonical: "The President".into(),
-            sentence: 0,
-        }],
-        ..Default::default()
-    };
+    let analysis = one_mention(
+        "nb",
+        "Statsministeren møtte presidenten.",
+        "presidenten",
+        EntityType::PER,
+        "per:the-president",
+        "The President",
+    );
     store.put_analyses(&[(2, analysis)], "test-1").unwrap();
     let story = newsgraph_model::Story {
         id: 42,
@@ -548,6 +541,31 @@ fn reindex_and_incremental_updates_follow_the_store() {
     let mut r = q("");
     r.story = Some(42);
     assert_eq!(ids(&idx, r), vec![1, 2]);
+}
+
+/// An analysis with one mention: the first occurrence of `word` in `text`.
+fn one_mention(
+    lang: &str,
+    text: &str,
+    word: &str,
+    typ: EntityType,
+    id: &str,
+    canonical: &str,
+) -> Analysis {
+    let start = text.find(word).expect("word in text");
+    Analysis {
+        lang: lang.into(),
+        mentions: vec![Mention {
+            start,
+            end: start + word.len(),
+            text: word.into(),
+            typ,
+            entity_id: id.into(),
+            canonical: canonical.into(),
+            sentence: 0,
+        }],
+        ..Default::default()
+    }
 }
 
 fn story(id: i64, article_ids: Vec<i64>) -> StoryRecord {
@@ -632,21 +650,14 @@ fn update_index_touches_only_what_changed() {
             ],
         )
         .unwrap();
-    let text = "Der Bericht Nummer 7.";
-    let start = text.find("Bericht").unwrap();
-    let analysis = Analysis {
-        lang: "de".into(),
-        mentions: vec![Mention {
-            start,
-            end: start + "Bericht".len(),
-            text: "Bericht".into(),
-            typ: EntityType::MISC,
-            entity_id: "misc:bericht".into(),
-            canonical: "Bericht".into(),
-            sentence: 0,
-        }],
-        ..Default::default()
-    };
+    let analysis = one_mention(
+        "de",
+        "Der Bericht Nummer 7.",
+        "Bericht",
+        EntityType::MISC,
+        "misc:bericht",
+        "Bericht",
+    );
     store
         .put_analyses(&[(first[7], analysis)], "test-1")
         .unwrap();
