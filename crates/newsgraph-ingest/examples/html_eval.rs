@@ -6,18 +6,11 @@
 #[path = "../benches/support/pagegen.rs"]
 mod pagegen;
 
+#[path = "../benches/support/measure.rs"]
+mod measure;
+use measure::cpu_time;
 use newsgraph_ingest::{HtmlBackend, extract_html_with};
-use std::time::{Duration, Instant};
-
-fn cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into the timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
+use std::time::Instant;
 
 fn main() {
     let n: usize = std::env::args()

@@ -9,9 +9,11 @@
 //! Prints accuracy per language and overall, and the CPU time per text of
 //! `detect_language`. `--reference` also scores lingua's full
 //! high-accuracy detector over all its languages on the whole text.
+#[path = "../benches/support/measure.rs"]
+mod measure;
+use measure::cpu_time;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
@@ -104,16 +106,6 @@ fn ner_texts(file: &Path, lang: &str, size: usize, max: usize) -> Vec<(String, S
     out
 }
 
-fn cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into the timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
 fn score(name: &str, set: &[(String, String)], f: &dyn Fn(&str) -> String) {
     let mut per: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut wrong: BTreeMap<(String, String), usize> = BTreeMap::new();
@@ -149,206 +141,8 @@ fn score(name: &str, set: &[(String, String)], f: &dyn Fn(&str) -> String) {
     }
 }
 
-/// A parameterised re-implementation of the two-stage identifier, to
-/// compare sample sizes and first-pass settings (`--variants`).
-struct Variant {
-    name: String,
-    sample: usize,
-    decide: usize,
-    allow: bool,
-    /// Inside a close group: whatlang restricted to the group first, lingua
-    /// only between its pick and the group languages whatlang lacks.
-    narrow: bool,
-    high: bool,
-}
-
-fn run_variant(v: &Variant, text: &str, tabs: &VTables) -> String {
-    use lingua::Language;
-    let letters = text.chars().filter(|c| c.is_alphabetic()).take(120).count();
-    if letters < 120 {
-        return newsgraph_ingest::detect_language(text).0;
-    }
-    let fl = |s: &str, i: usize| {
-        let mut i = i.min(s.len());
-        while i > 0 && !s.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let sample: std::borrow::Cow<str> = if text.len() <= v.sample + 200 {
-        text.into()
-    } else {
-        let a = fl(text, v.sample / 2);
-        let mid = fl(text, text.len() / 2);
-        let b = fl(text, mid + v.sample / 2);
-        format!("{}\n{}", &text[..a], &text[mid..b]).into()
-    };
-    let det = if v.allow { &tabs.allowed } else { &tabs.any };
-    let Some(info) = det.detect(&sample) else {
-        return "und".into();
-    };
-    let Some(first) = tabs.by3.get(info.lang().code()).copied() else {
-        return "und".into();
-    };
-    let code = |l: Language| l.iso_code_639_1().to_string().to_lowercase();
-    if info.is_reliable() && info.confidence() >= 0.9 && !tabs.close.contains(&first) {
-        return code(first);
-    }
-    let mut langs = vec![first];
-    if v.narrow && tabs.close.contains(&first) {
-        let g = tabs
-            .groups
-            .iter()
-            .find(|g| g.contains(&first) && g.iter().all(|l| tabs.close.contains(l)))
-            .cloned()
-            .unwrap_or_default();
-        let wl: Vec<whatlang::Lang> = g
-            .iter()
-            .filter_map(|l| {
-                whatlang::Lang::from_code(l.iso_code_639_3().to_string().to_lowercase())
-            })
-            .collect();
-        let lacking: Vec<Language> = g
-            .iter()
-            .copied()
-            .filter(|l| {
-                whatlang::Lang::from_code(l.iso_code_639_3().to_string().to_lowercase()).is_none()
-            })
-            .collect();
-        if wl.len() >= 2
-            && let Some(i2) = whatlang::Detector::with_allowlist(wl).detect(&sample)
-            && let Some(second) = tabs.by3.get(i2.lang().code()).copied()
-        {
-            if lacking.is_empty() {
-                if i2.confidence() >= 0.5 {
-                    return code(second);
-                }
-            } else {
-                langs = vec![second];
-                langs.extend(lacking);
-                langs.sort();
-                return decide(v, tabs, langs, text, &code);
-            }
-        }
-    }
-    for g in &tabs.groups {
-        if g.contains(&first) {
-            for l in g {
-                if !langs.contains(l) {
-                    langs.push(*l);
-                }
-            }
-        }
-    }
-    if langs.len() < 2 {
-        langs.push(if first == Language::English {
-            Language::German
-        } else {
-            Language::English
-        });
-    }
-    langs.sort();
-    decide(v, tabs, langs, text, &code)
-}
-
-fn decide(
-    v: &Variant,
-    tabs: &VTables,
-    langs: Vec<lingua::Language>,
-    text: &str,
-    code: &dyn Fn(lingua::Language) -> String,
-) -> String {
-    let fl = |s: &str, i: usize| {
-        let mut i = i.min(s.len());
-        while i > 0 && !s.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let d = tabs
-        .dets
-        .lock()
-        .unwrap()
-        .entry((v.high, langs.clone()))
-        .or_insert_with(|| {
-            let mut b = lingua::LanguageDetectorBuilder::from_languages(&langs);
-            b.with_preloaded_language_models();
-            if !v.high {
-                b.with_low_accuracy_mode();
-            }
-            std::sync::Arc::new(b.build())
-        })
-        .clone();
-    let w = &text[..fl(text, v.decide)];
-    match d.compute_language_confidence_values(w).first() {
-        Some((l, c)) if *c > 0.0 => code(*l),
-        _ => "und".into(),
-    }
-}
-
-type DetectorCache = std::sync::Mutex<
-    std::collections::HashMap<
-        (bool, Vec<lingua::Language>),
-        std::sync::Arc<lingua::LanguageDetector>,
-    >,
->;
-
-struct VTables {
-    by3: std::collections::HashMap<String, lingua::Language>,
-    groups: Vec<Vec<lingua::Language>>,
-    close: Vec<lingua::Language>,
-    allowed: whatlang::Detector,
-    any: whatlang::Detector,
-    dets: DetectorCache,
-}
-
-fn vtables() -> VTables {
-    use lingua::Language;
-    let all: Vec<Language> = Language::all().into_iter().collect();
-    let by1: std::collections::HashMap<String, Language> = all
-        .iter()
-        .map(|l| (l.iso_code_639_1().to_string().to_lowercase(), *l))
-        .collect();
-    let by3: std::collections::HashMap<String, Language> = all
-        .iter()
-        .map(|l| (l.iso_code_639_3().to_string().to_lowercase(), *l))
-        .collect();
-    let mut groups = Vec::new();
-    let mut close = Vec::new();
-    for line in newsgraph_lang::lines("xx", "ingest-langid-groups.txt") {
-        let (strict, rest) = match line.strip_prefix('!') {
-            Some(r) => (true, r),
-            None => (false, line),
-        };
-        let g: Vec<Language> = rest
-            .split_whitespace()
-            .filter_map(|c| by1.get(c).copied())
-            .collect();
-        if strict {
-            close.extend(g.iter().copied());
-        }
-        if !g.is_empty() {
-            groups.push(g);
-        }
-    }
-    let allow = whatlang::Lang::all()
-        .iter()
-        .copied()
-        .filter(|l| by3.contains_key(l.code()))
-        .collect();
-    VTables {
-        by3,
-        groups,
-        close,
-        allowed: whatlang::Detector::with_allowlist(allow),
-        any: whatlang::Detector::new(),
-        dets: Default::default(),
-    }
-}
-
 fn main() {
     let reference = std::env::args().any(|a| a == "--reference");
-    let variants = std::env::args().any(|a| a == "--variants");
     let ner = shared().join("ner");
     let sets: Vec<(&str, Vec<(String, String)>)> = vec![
         ("semeval-2022 (10 languages, ~1 KB)", semeval()),
@@ -371,37 +165,6 @@ fn main() {
             .with_preloaded_language_models()
             .build()
     });
-    if variants {
-        let tabs = vtables();
-        let mut vs = Vec::new();
-        for (sample, decide, allow, narrow, high) in [
-            (600, 260, true, false, false),
-            (600, 260, true, true, false),
-            (600, 160, true, true, false),
-            (400, 160, true, true, false),
-            (400, 160, true, true, true),
-            (600, 260, true, false, true),
-        ] {
-            vs.push(Variant {
-                name: format!(
-                    "sample {sample} decide {decide} allow {allow} narrow {narrow} high {high}"
-                ),
-                sample,
-                decide,
-                allow,
-                narrow,
-                high,
-            });
-        }
-        for (name, set) in &sets {
-            for v in &vs {
-                score(&format!("{name} [{}]", v.name), set, &|t| {
-                    run_variant(v, t, &tabs)
-                });
-            }
-        }
-        return;
-    }
     for (name, set) in &sets {
         score(name, set, &|t| newsgraph_ingest::detect_language(t).0);
         if let Some(d) = &full {

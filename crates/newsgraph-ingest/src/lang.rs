@@ -134,7 +134,7 @@ fn whatlang_of(l: Language) -> Option<whatlang::Lang> {
 /// A lingua detector restricted to `langs` (cached). High-accuracy mode:
 /// with few languages it is both more accurate and cheaper than the
 /// low-accuracy mode, whose unique-n-gram pre-pass dominates on short
-/// windows (measured with `--example langid_eval --variants`).
+/// windows (measured on the `--example langid_eval` sets).
 fn detector_for(langs: Vec<Language>) -> Arc<LanguageDetector> {
     let t = tables();
     if let Ok(mut cache) = t.detectors.lock() {

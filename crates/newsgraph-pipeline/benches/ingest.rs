@@ -13,7 +13,10 @@
 //! (`NEWSGRAPH_BENCH_ARTICLES` sets the corpus size, default 3000;
 //! `NEWSGRAPH_BENCH_NO_DATES=1` leaves out publication-date estimation).
 
+#[path = "../../newsgraph-ingest/benches/support/measure.rs"]
+mod measure;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use measure::cpu_time;
 use newsgraph_pipeline::{IngestOptions, Pipeline};
 use newsgraph_store::{SqliteStore, Store};
 use std::path::{Path, PathBuf};
@@ -115,16 +118,6 @@ fn generate(dir: &Path, n: usize) -> usize {
         bodies.push(body);
     }
     bytes
-}
-
-fn cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into the timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 /// One full ingest of `input` into a fresh store; returns (wall, cpu).

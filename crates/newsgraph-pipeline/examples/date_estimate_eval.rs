@@ -6,21 +6,13 @@
 //! many dates), the seed articles (German, Norwegian, after cleaning), and
 //! ~3 KB texts assembled from sentences of the NER corpora (German
 //! GermEval, Norwegian NorNE, English WikiANN), as in the ingest bench.
+#[path = "../../newsgraph-ingest/benches/support/measure.rs"]
+mod measure;
+use measure::cpu_time;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 fn shared() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-}
-
-fn cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into the timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 /// The text of a TimeML document without its tags.
