@@ -123,14 +123,29 @@ fn absolute_evidence(text: &str, lang: &str, ev: &mut Evidence) {
 /// Only a day or month the text names ("14. September", "im September")
 /// gets credit for falling in a month the group names: starts of such
 /// expressions in `named`. A weekday lands in some month whatever the date.
-fn score(tx: &[Timex], d: NaiveDate, ev: &Evidence, named: &BTreeSet<usize>) -> Option<f64> {
+fn score(
+    tx: &[Timex],
+    d: NaiveDate,
+    ev: &Evidence,
+    named: &BTreeSet<usize>,
+    weekdays: &BTreeSet<usize>,
+) -> Option<f64> {
     let mut s = 0.0;
     let mut agree = 0;
     let mut latest: Option<NaiveDate> = None;
     let mut earliest: Option<NaiveDate> = None;
     for t in tx.iter().filter(|t| dated(t)) {
         let v = t.value.as_str();
-        if let Some(day) = day_of(v) {
+        if let Some(mut day) = day_of(v) {
+            // a weekday's week is a guess of the tense cues: the same
+            // weekday a week off, still within a week of the date, counts
+            if weekdays.contains(&t.start) && !ev.days.contains(&day) {
+                for alt in [day - Duration::days(7), day + Duration::days(7)] {
+                    if (alt - d).num_days().abs() <= 6 && ev.days.contains(&alt) {
+                        day = alt;
+                    }
+                }
+            }
             if day <= d {
                 latest = latest.max(Some(day));
                 if (d - day).num_days() <= 30 {
@@ -252,6 +267,17 @@ pub fn estimate_group(members: &[GroupMember<'_>]) -> Vec<Option<Estimate>> {
                 .collect()
         })
         .collect();
+    // expressions that are a bare weekday ("am Dienstag")
+    let weekdays: Vec<BTreeSet<usize>> = members
+        .iter()
+        .map(|m| {
+            crate::annotate_at(m.text, m.lang, None, &[])
+                .into_iter()
+                .filter(|t| t.value.starts_with("XXXX-WXX-"))
+                .map(|t| t.start)
+                .collect()
+        })
+        .collect();
     let mut known = Evidence::default();
     for (m, p) in members.iter().zip(&published) {
         let Some(p) = *p else { continue };
@@ -293,16 +319,21 @@ pub fn estimate_group(members: &[GroupMember<'_>]) -> Vec<Option<Estimate>> {
             let mut local: Option<(Estimate, Vec<Timex>)> = None;
             for d in candidates(m.text, m.lang, &shared) {
                 let tx = crate::annotate_at(m.text, m.lang, Some(d), &[]);
-                let Some(s) = score(&tx, d, &shared, &named[i]) else {
+                let Some(s) = score(&tx, d, &shared, &named[i], &weekdays[i]) else {
                     continue;
                 };
                 if local.as_ref().is_none_or(|(b, _)| s > b.score) {
                     local = Some((Estimate { date: d, score: s }, tx));
                 }
             }
+            // members that name their days or months go first: weekday-only
+            // evidence is ambiguous until the group's days are known
+            let rank = |j: usize, s: f64| (!named[j].is_empty(), s);
             if let Some((e, tx)) = local
                 && e.score > 0.0
-                && best.as_ref().is_none_or(|(_, b, _)| e.score > b.score)
+                && best
+                    .as_ref()
+                    .is_none_or(|(j, b, _)| rank(i, e.score) > rank(*j, b.score))
             {
                 best = Some((i, e, tx));
             }
