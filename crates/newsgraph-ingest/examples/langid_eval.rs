@@ -76,30 +76,17 @@ fn semeval() -> Vec<(String, String)> {
 
 /// Texts of about `size` bytes from the sentences of a CoNLL-style file.
 fn ner_texts(file: &Path, lang: &str, size: usize, max: usize) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut out = Vec::new();
     let mut cur = String::new();
-    let mut sent = String::new();
-    for line in text.lines() {
-        match line.split('\t').nth(1) {
-            Some(t) => {
-                if !sent.is_empty() && !matches!(t, "." | "," | ":" | ";" | "!" | "?" | ")") {
-                    sent.push(' ');
-                }
-                sent.push_str(t);
-            }
-            None => {
-                if sent.len() > 30 {
-                    cur.push_str(&sent);
-                    cur.push(' ');
-                }
-                sent.clear();
-                if cur.len() >= size {
-                    out.push((lang.to_string(), std::mem::take(&mut cur)));
-                    if out.len() >= max {
-                        break;
-                    }
-                }
+    for sent in measure::ner_sentences(file) {
+        if sent.len() > 30 {
+            cur.push_str(&sent);
+            cur.push(' ');
+        }
+        if cur.len() >= size {
+            out.push((lang.to_string(), std::mem::take(&mut cur)));
+            if out.len() >= max {
+                break;
             }
         }
     }

@@ -33,30 +33,18 @@ fn timeml_text(xml: &str) -> Option<String> {
 }
 
 fn ner_texts(file: &Path, lang: &str, max: usize) -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut out = Vec::new();
-    let (mut cur, mut sent) = (String::new(), String::new());
-    for line in text.lines() {
-        match line.split('\t').nth(1) {
-            Some(t) => {
-                if !sent.is_empty() && !matches!(t, "." | "," | ":" | ";" | "!" | "?" | ")") {
-                    sent.push(' ');
-                }
-                sent.push_str(t);
-            }
-            None => {
-                cur.push_str(&sent);
-                cur.push(' ');
-                if cur.len() > 700 && !cur.ends_with("\n\n") {
-                    cur.push_str("\n\n");
-                }
-                sent.clear();
-                if cur.len() >= 3000 {
-                    out.push((lang.to_string(), std::mem::take(&mut cur)));
-                    if out.len() >= max {
-                        break;
-                    }
-                }
+    let mut cur = String::new();
+    for sent in measure::ner_sentences(file) {
+        cur.push_str(&sent);
+        cur.push(' ');
+        if cur.len() > 700 && !cur.ends_with("\n\n") {
+            cur.push_str("\n\n");
+        }
+        if cur.len() >= 3000 {
+            out.push((lang.to_string(), std::mem::take(&mut cur)));
+            if out.len() >= max {
+                break;
             }
         }
     }
