@@ -274,12 +274,13 @@ fn seeds_resolve() {
         tx.iter()
             .any(|t| t.text == "Dezember 2021" && t.value == "2021-12")
     );
-    // 002: "letzte Woche" relative to its publication (21 January 2024)
+    // 002: "letzte Woche" relative to its publication (Sunday 21 January
+    // 2024): the week ending that Sunday, when Choe was in Moscow (15–17)
     let s2 = seed("002_").expect("seed 002");
     let tx = annotate(&s2, "de", Some("2024-01-21"), &[]);
     assert!(
         tx.iter()
-            .any(|t| t.text.eq_ignore_ascii_case("letzte Woche") && t.value == "2024-W02"),
+            .any(|t| t.text.eq_ignore_ascii_case("letzte Woche") && t.value == "2024-W03"),
         "{tx:?}"
     );
     assert!(
