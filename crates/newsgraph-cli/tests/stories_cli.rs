@@ -57,9 +57,6 @@ fn story_of(
 }
 
 #[test]
-#[ignore = "fails since 846e2d7: the dates step re-dates seed 003 (September 2023) to \
-            2024-01-18 from its storyline's January siblings, and a January-dated article \
-            joins the January event; passes with the stories step alone (docs/stories.md)"]
 fn seeds_form_two_events_in_one_storyline_and_recluster_agrees() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("news.db");

@@ -789,6 +789,22 @@ fn nearest_timex(a: &Analysis, s: &SentInfo, h: &Hit, lx: &Lexicon) -> Option<St
         .filter(|t| {
             !t.value.is_empty() && t.value.chars().next().is_some_and(|c| c.is_ascii_digit())
         })
-        .min_by_key(|t| t.start.abs_diff(pos))
+        // Nearest first, but a date across a coordinating word belongs to
+        // the other conjunct ("arrived on the 12th and held talks … on the
+        // 13th": the talks are on the 13th).
+        .min_by_key(|t| {
+            let (lo, hi) = if t.start < pos {
+                (t.end, pos)
+            } else {
+                (pos, t.start)
+            };
+            let across = s.toks.iter().any(|tok| {
+                tok.start >= lo
+                    && tok.end <= hi
+                    && tok.text != ","
+                    && lx.coordinators.matches(&tok.lower)
+            });
+            (across, t.start.abs_diff(pos))
+        })
         .map(|t| t.value.clone())
 }

@@ -118,9 +118,34 @@ fn actors_overlap(a: &Event, b: &Event) -> bool {
 
 fn dates_compatible(a: &Option<String>, b: &Option<String>) -> bool {
     match (a, b) {
-        (Some(x), Some(y)) => x.starts_with(y.as_str()) || y.starts_with(x.as_str()),
+        (Some(x), Some(y)) => {
+            x.starts_with(y.as_str())
+                || y.starts_with(x.as_str())
+                || day_in_week(x, y)
+                || day_in_week(y, x)
+        }
         _ => true,
     }
+}
+
+/// Whether `day` (`YYYY-MM-DD…`) lies in the ISO week `week` (`YYYY-Www`):
+/// "last week" in one source and "on Tuesday" in another can be one day.
+fn day_in_week(day: &str, week: &str) -> bool {
+    use chrono::Datelike;
+    let Some(d) = day
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return false;
+    };
+    let Some((y, w)) = week.split_once("-W") else {
+        return false;
+    };
+    let (Ok(y), Ok(w)) = (y.parse::<i32>(), w.get(..2).unwrap_or(w).parse::<u32>()) else {
+        return false;
+    };
+    let iso = d.iso_week();
+    iso.year() == y && iso.week() == w
 }
 
 /// Mode families: meeting, visiting and hosting are one happening.
@@ -651,4 +676,21 @@ pub fn differences(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_compatible_with_its_iso_week_only() {
+        let d = |s: &str| Some(s.to_string());
+        // 2024-01-16 is the Tuesday of ISO week 3 of 2024 (15–21 January).
+        assert!(dates_compatible(&d("2024-01-16"), &d("2024-W03")));
+        assert!(dates_compatible(&d("2024-W03"), &d("2024-01-21")));
+        assert!(!dates_compatible(&d("2024-01-14"), &d("2024-W03")));
+        assert!(!dates_compatible(&d("2024-01-16"), &d("2023-W03")));
+        assert!(dates_compatible(&d("2024-01"), &d("2024-01-16")));
+        assert!(!dates_compatible(&d("2023-09-12"), &d("2023-09-13")));
+    }
 }

@@ -243,8 +243,8 @@ pub fn ingest(ctx: &Ctx, a: IngestArgs) -> anyhow::Result<i32> {
         print_summary(&summary)?;
         if let Some(st) = &stories {
             println!(
-                "clustered into {} stories ({} with several articles) and {} storylines",
-                st["stories"], st["multi_article_stories"], st["storylines"]
+                "stories: {} written, {} removed; the store now holds {} stories and {} storylines",
+                st["stories_written"], st["stories_removed"], st["stories"], st["storylines"]
             );
         }
     }
