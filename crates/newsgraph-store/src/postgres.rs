@@ -516,8 +516,11 @@ impl PgStore {
             (head.try_get(0)?, head.try_get(1)?, head.try_get(2)?);
         let variants = c
             .query(
-                "SELECT text, lang, count FROM entity_variants WHERE entity_id = $1
-                 ORDER BY count DESC, text, lang",
+                // Named mentions only: an adjective of place ("nordkoreanische")
+                // links the place to the article but is not a spelling of its name.
+                "SELECT text, lang, COUNT(*) AS count FROM mentions
+                 WHERE entity_id = $1 AND kind = 'mention'
+                 GROUP BY text, lang ORDER BY count DESC, text, lang",
                 &[&id],
             )?
             .iter()
@@ -529,10 +532,6 @@ impl PgStore {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        if variants.is_empty() {
-            // An entity with no mention left is not shown.
-            return Ok(None);
-        }
         let article_ids = c
             .query(
                 "SELECT DISTINCT article_id FROM mentions WHERE entity_id = $1 ORDER BY article_id",
@@ -541,6 +540,10 @@ impl PgStore {
             .iter()
             .map(|r| Ok(r.try_get(0)?))
             .collect::<Result<Vec<ArticleId>>>()?;
+        if article_ids.is_empty() {
+            // An entity with no mention left is not shown.
+            return Ok(None);
+        }
         Ok(Some(Entity {
             typ: parse_entity_type(&typ)?,
             id,

@@ -171,8 +171,11 @@ impl SqliteStore {
         };
         let variants = conn
             .prepare_cached(
-                "SELECT text, lang, count FROM entity_variants WHERE entity_id = ?1
-                 ORDER BY count DESC, text, lang",
+                // Named mentions only: an adjective of place ("nordkoreanische")
+                // links the place to the article but is not a spelling of its name.
+                "SELECT text, lang, COUNT(*) AS count FROM mentions
+                 WHERE entity_id = ?1 AND kind = 'mention'
+                 GROUP BY text, lang ORDER BY count DESC, text, lang",
             )?
             .query_map([&id], |r| {
                 Ok(Variant {
@@ -182,16 +185,16 @@ impl SqliteStore {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        if variants.is_empty() {
-            // An entity with no mention left is not shown.
-            return Ok(None);
-        }
         let article_ids = conn
             .prepare_cached(
                 "SELECT DISTINCT article_id FROM mentions WHERE entity_id = ?1 ORDER BY article_id",
             )?
             .query_map([&id], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<ArticleId>>>()?;
+        if article_ids.is_empty() {
+            // An entity with no mention left is not shown.
+            return Ok(None);
+        }
         Ok(Some(Entity {
             typ: parse_entity_type(&typ)?,
             id,
