@@ -14,8 +14,8 @@ use crate::{
     PreparedArticle, RejectionRecord, Store, StoryFilter, StoryRecord, StorylineRecord,
 };
 use newsgraph_model::{
-    Analysis, EntityType, Mention, NewArticle, PlaceRelation, RemovedLine, Sentence, Story,
-    Storyline,
+    Analysis, ArticleId, EntityType, Mention, NewArticle, PlaceRelation, RemovedLine, Sentence,
+    Story, Storyline,
 };
 
 /// A factory of fresh, empty stores.
@@ -676,6 +676,25 @@ pub fn stories_update_incrementally(store: &dyn Store) {
         ],
     );
     assert_eq!(store.stories_state().expect("state"), None);
+    assert_eq!(
+        store.unassigned_analysed(10).expect("unassigned"),
+        Vec::<ArticleId>::new(),
+        "nothing analysed yet"
+    );
+    store
+        .put_analyses(
+            &[
+                (1, Analysis::default()),
+                (2, Analysis::default()),
+                (3, Analysis::default()),
+            ],
+            "v1",
+        )
+        .expect("put");
+    assert_eq!(
+        store.unassigned_analysed(2).expect("unassigned"),
+        vec![1, 2]
+    );
     let line = StorylineRecord {
         storyline: Storyline {
             id: 7,
@@ -704,10 +723,21 @@ pub fn stories_update_incrementally(store: &dyn Store) {
     );
     // Story 3 grows (members replaced), story 5 is merged away; no state given
     // leaves the saved one.
+    assert_eq!(
+        store.unassigned_analysed(10).expect("unassigned"),
+        vec![3],
+        "1 and 2 are in stories"
+    );
     let s3b = story(3, "Summit and gifts", vec![1, 2, 3], Some(7));
     store
         .update_stories(&[], std::slice::from_ref(&s3b), &[5], &[], None)
         .expect("update");
+    assert!(
+        store
+            .unassigned_analysed(10)
+            .expect("unassigned")
+            .is_empty()
+    );
     assert_eq!(
         store.list_stories(&StoryFilter::default()).expect("list"),
         vec![s3b.clone()]

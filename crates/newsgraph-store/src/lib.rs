@@ -374,6 +374,10 @@ pub trait Store: Send + Sync {
     /// The stories engine's state blob last saved by
     /// [`Store::update_stories`], if any.
     fn stories_state(&self) -> Result<Option<Vec<u8>>>;
+    /// Analysed articles that belong to no story (ascending ids, up to
+    /// `limit`): work a killed run analysed but never assigned, which the
+    /// next stories step must pick up.
+    fn unassigned_analysed(&self, limit: usize) -> Result<Vec<ArticleId>>;
     fn list_stories(&self, filter: &StoryFilter) -> Result<Vec<StoryRecord>>;
     fn get_story(&self, id: i64) -> Result<Option<StoryRecord>>;
     fn list_storylines(&self) -> Result<Vec<StorylineRecord>>;

@@ -1077,6 +1077,20 @@ impl Store for PgStore {
         })
     }
 
+    fn unassigned_analysed(&self, limit: usize) -> Result<Vec<ArticleId>> {
+        self.with(|c| {
+            c.query(
+                "SELECT n.article_id FROM analyses n
+                 WHERE NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = n.article_id)
+                 ORDER BY n.article_id LIMIT $1",
+                &[&limit_sql(Some(limit))],
+            )?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect()
+        })
+    }
+
     fn list_entities(&self, f: &EntityFilter) -> Result<Vec<Entity>> {
         let typ = f.typ.map(|t| t.as_str());
         let q = f.query.as_deref().map(like_pattern);

@@ -680,6 +680,18 @@ impl Store for SqliteStore {
         })
     }
 
+    fn unassigned_analysed(&self, limit: usize) -> Result<Vec<ArticleId>> {
+        self.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT n.article_id FROM analyses n
+                 WHERE NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = n.article_id)
+                 ORDER BY n.article_id LIMIT ?1",
+            )?
+            .query_map(params![limit_sql(Some(limit))], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
     fn list_entities(&self, f: &EntityFilter) -> Result<Vec<Entity>> {
         let typ = f.typ.map(|t| t.as_str());
         let q = f.query.as_deref().map(like_pattern);

@@ -11,6 +11,10 @@ use newsgraph_index::SearchIndex;
 use newsgraph_model::ArticleId;
 use newsgraph_store::Store;
 
+/// At most this many left-over analysed articles are picked up per batch
+/// (the rest by the next one).
+const UNASSIGNED_BATCH: usize = 100_000;
+
 /// What [`after_ingest`] did, for the `--json` summaries.
 #[derive(Debug, Default)]
 pub(crate) struct Refreshed {
@@ -32,15 +36,25 @@ pub(crate) fn after_ingest(
     analysed: u64,
 ) -> Result<Refreshed> {
     let mut out = Refreshed::default();
-    // New analyses change the stories: re-cluster so that `stories` is
-    // current when ingest returns.
-    if analysed > 0 {
+    // New analyses change the stories: assign them so that `stories` is
+    // current when ingest returns. Analysed articles in no story (a run
+    // killed between storing analyses and assigning them) go along.
+    let mut ids = new_ids.to_vec();
+    let left_over = store
+        .unassigned_analysed(UNASSIGNED_BATCH)
+        .context("listing unassigned articles")?;
+    let had_left_overs = left_over.iter().any(|id| !new_ids.contains(id));
+    ids.extend(left_over);
+    ids.sort_unstable();
+    ids.dedup();
+    let new_ids = &ids[..];
+    if analysed > 0 || had_left_overs {
         out.stories = Some(stories_step(store, new_ids)?);
     }
     // Publication dates of undated articles, estimated from their story and
     // storyline siblings; re-dated articles go through the stories step again.
     let mut touched = new_ids.to_vec();
-    if analysed > 0 {
+    if analysed > 0 || had_left_overs {
         let redated = crate::cmd::time::estimate_dates(store, new_ids)
             .context("estimating publication dates")?;
         if !redated.is_empty() {
