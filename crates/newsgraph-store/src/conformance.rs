@@ -528,6 +528,10 @@ pub fn analyses_and_entities(store: &dyn Store) {
     let all = store.list_entities(&EntityFilter::default()).expect("list");
     assert_eq!(all.len(), 3);
     assert_eq!(all[2].id, "loc:vladivostok", "fewest articles last");
+    assert!(
+        all[2].variants.is_empty(),
+        "a place relation links the place to the article but is no spelling of its name"
+    );
     let locs = store
         .list_entities(&EntityFilter {
             typ: Some(EntityType::LOC),

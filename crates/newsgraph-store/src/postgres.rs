@@ -199,6 +199,18 @@ CREATE TABLE stories_state (
 );
 "#,
     ),
+    (
+        5,
+        "entity variants are named mentions",
+        r#"
+-- An adjective of place ("nordkoreanische") links the place to the article
+-- (mentions.kind <> 'mention') but is not a spelling of its name.
+DROP VIEW entity_variants;
+CREATE VIEW entity_variants AS
+    SELECT entity_id, text, lang, COUNT(*) AS count
+    FROM mentions WHERE kind = 'mention' GROUP BY entity_id, text, lang;
+"#,
+    ),
 ];
 
 fn latest_version() -> i64 {
@@ -516,11 +528,8 @@ impl PgStore {
             (head.try_get(0)?, head.try_get(1)?, head.try_get(2)?);
         let variants = c
             .query(
-                // Named mentions only: an adjective of place ("nordkoreanische")
-                // links the place to the article but is not a spelling of its name.
-                "SELECT text, lang, COUNT(*) AS count FROM mentions
-                 WHERE entity_id = $1 AND kind = 'mention'
-                 GROUP BY text, lang ORDER BY count DESC, text, lang",
+                "SELECT text, lang, count FROM entity_variants WHERE entity_id = $1
+                 ORDER BY count DESC, text, lang",
                 &[&id],
             )?
             .iter()

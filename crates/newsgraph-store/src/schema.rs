@@ -152,6 +152,18 @@ CREATE TABLE stories_state (
 );
 "#,
     ),
+    (
+        5,
+        "entity variants are named mentions",
+        r#"
+-- An adjective of place ("nordkoreanische") links the place to the article
+-- (mentions.kind <> 'mention') but is not a spelling of its name.
+DROP VIEW entity_variants;
+CREATE VIEW entity_variants AS
+    SELECT entity_id, text, lang, COUNT(*) AS count
+    FROM mentions WHERE kind = 'mention' GROUP BY entity_id, text, lang;
+"#,
+    ),
 ];
 
 /// The newest schema version this build knows.

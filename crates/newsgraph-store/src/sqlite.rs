@@ -171,11 +171,8 @@ impl SqliteStore {
         };
         let variants = conn
             .prepare_cached(
-                // Named mentions only: an adjective of place ("nordkoreanische")
-                // links the place to the article but is not a spelling of its name.
-                "SELECT text, lang, COUNT(*) AS count FROM mentions
-                 WHERE entity_id = ?1 AND kind = 'mention'
-                 GROUP BY text, lang ORDER BY count DESC, text, lang",
+                "SELECT text, lang, count FROM entity_variants WHERE entity_id = ?1
+                 ORDER BY count DESC, text, lang",
             )?
             .query_map([&id], |r| {
                 Ok(Variant {
