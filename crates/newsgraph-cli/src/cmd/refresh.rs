@@ -1,6 +1,8 @@
 //! What follows storing and analysing new articles, in one place for every
-//! way articles arrive (`newsgraph ingest`, `POST /api/ingest`, workers):
-//! the stories are brought up to date, then the search index.
+//! way articles arrive (`newsgraph ingest`, `POST /api/ingest`, `watch`,
+//! workers): the stories are brought up to date, then the estimated
+//! publication dates (and the stories of re-dated articles), then the search
+//! index.
 //!
 //! Each step is owned by its area's module; this file only fixes their order.
 //! A step that adds to the chain adds one call here, so that the CLI, the API
@@ -39,23 +41,21 @@ pub(crate) fn after_ingest(
     // New analyses change the stories: assign them so that `stories` is
     // current when ingest returns. Analysed articles in no story (a run
     // killed between storing analyses and assigning them) go along.
-    let mut ids = new_ids.to_vec();
-    let left_over = store
+    let mut ids = store
         .unassigned_analysed(UNASSIGNED_BATCH)
         .context("listing unassigned articles")?;
-    let had_left_overs = left_over.iter().any(|id| !new_ids.contains(id));
-    ids.extend(left_over);
+    ids.extend_from_slice(new_ids);
     ids.sort_unstable();
     ids.dedup();
-    let new_ids = &ids[..];
+    // `new_ids` are distinct, so a longer list holds left-overs.
+    let had_left_overs = ids.len() > new_ids.len();
+    let mut touched = ids.clone();
     if analysed > 0 || had_left_overs {
-        out.stories = Some(stories_step(store, new_ids)?);
-    }
-    // Publication dates of undated articles, estimated from their story and
-    // storyline siblings; re-dated articles go through the stories step again.
-    let mut touched = new_ids.to_vec();
-    if analysed > 0 || had_left_overs {
-        let redated = crate::cmd::time::estimate_dates(store, new_ids)
+        out.stories = Some(stories_step(store, &ids)?);
+        // Publication dates of undated articles, estimated from their story
+        // and storyline siblings; re-dated articles go through the stories
+        // step again.
+        let redated = crate::cmd::time::estimate_dates(store, &ids)
             .context("estimating publication dates")?;
         if !redated.is_empty() {
             out.stories = Some(stories_step(store, &redated)?);
@@ -67,7 +67,7 @@ pub(crate) fn after_ingest(
     // the indexed story ids and analysis flags with the store); a full
     // rebuild only when the index cannot account for the store's articles.
     if let Some(index) = index
-        && (!new_ids.is_empty() || analysed > 0)
+        && (!ids.is_empty() || analysed > 0)
     {
         let s = newsgraph_index::update_index(store, index, &touched)
             .context("updating search index")?;
