@@ -29,6 +29,7 @@ pub fn run_all(fresh: Factory<'_>) {
     listing_filters_and_order(&*fresh());
     fetch_cache_roundtrip(&*fresh());
     runs_and_rejections(&*fresh());
+    runs_record_their_articles(&*fresh());
     analyses_and_entities(&*fresh());
     stories_replace_and_list(&*fresh());
     stories_update_incrementally(&*fresh());
@@ -415,6 +416,86 @@ pub fn runs_and_rejections(store: &dyn Store) {
     assert!(runs[0].finished_at.is_some());
     assert_eq!(runs[0].summary["rejected"], 1);
     assert_eq!(store.run_rejections(run).expect("rej"), rej.to_vec());
+}
+
+/// Every stored article records the run (arrival batch) that stored it,
+/// over several batches of the run; duplicates and run-less batches add none.
+pub fn runs_record_their_articles(store: &dyn Store) {
+    let policy = NearDupPolicy::default();
+    let ids = |outcomes: Vec<InsertOutcome>| -> Vec<ArticleId> {
+        outcomes
+            .into_iter()
+            .filter_map(|o| match o {
+                InsertOutcome::Inserted { id, .. } => Some(id),
+                InsertOutcome::Duplicate { .. } => None,
+            })
+            .collect()
+    };
+    let first = store.begin_run(&["one.jsonl".to_string()]).expect("begin");
+    let a = [
+        prepared("Erste Meldung über den Hafen.", "de", signature(1, 0)),
+        prepared("Zweite Meldung über die Bahn.", "de", signature(2, 0)),
+    ];
+    let mut want = ids(store
+        .insert_batch(
+            &Batch {
+                run_id: Some(first),
+                articles: &a,
+                ..Batch::default()
+            },
+            &policy,
+        )
+        .expect("batch 1"));
+    // Run-less batch in between: recorded with no run.
+    let loose = [prepared("Eine Meldung ohne Lauf.", "de", signature(3, 0))];
+    let loose_ids = ids(store
+        .insert_batch(
+            &Batch {
+                articles: &loose,
+                ..Batch::default()
+            },
+            &policy,
+        )
+        .expect("loose batch"));
+    assert_eq!(loose_ids.len(), 1);
+    // A second batch of the first run, holding an exact duplicate.
+    let b = [
+        prepared("Dritte Meldung über den Flughafen.", "de", signature(4, 0)),
+        prepared("Erste Meldung über den Hafen.", "de", signature(1, 0)),
+    ];
+    want.extend(ids(store
+        .insert_batch(
+            &Batch {
+                run_id: Some(first),
+                articles: &b,
+                ..Batch::default()
+            },
+            &policy,
+        )
+        .expect("batch 2")));
+    assert_eq!(want.len(), 3);
+    store
+        .finish_run(first, &serde_json::json!({}))
+        .expect("finish");
+    let second = store.begin_run(&["two.jsonl".to_string()]).expect("begin");
+    let c = [prepared(
+        "Vierte Meldung über das Wetter.",
+        "de",
+        signature(5, 0),
+    )];
+    let second_ids = ids(store
+        .insert_batch(
+            &Batch {
+                run_id: Some(second),
+                articles: &c,
+                ..Batch::default()
+            },
+            &policy,
+        )
+        .expect("batch 3"));
+    assert_eq!(store.run_articles(first).expect("run 1"), want);
+    assert_eq!(store.run_articles(second).expect("run 2"), second_ids);
+    assert!(store.run_articles(second + 1).expect("no run").is_empty());
 }
 
 fn analysis_with(mentions: &[(&str, &str, &str, EntityType, usize)], text: &str) -> Analysis {

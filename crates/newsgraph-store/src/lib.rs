@@ -28,7 +28,9 @@ mod schema;
 mod sqlite;
 
 #[cfg(feature = "postgres")]
-pub use postgres::{AssignerLock, Completed, Prefix, QUEUE_MIGRATIONS, QueueStatus};
+pub use postgres::{
+    ArrivalUnit, AssignerLock, ClosedUnit, Completed, Prefix, QUEUE_MIGRATIONS, QueueStatus,
+};
 #[cfg(feature = "postgres")]
 pub use postgres::{PG_MIGRATIONS, PgStore};
 pub use schema::MIGRATIONS;
@@ -297,6 +299,10 @@ pub trait Store: Send + Sync {
     fn list_runs(&self, limit: usize) -> Result<Vec<IngestRun>>;
     /// Rejections logged with a run.
     fn run_rejections(&self, run_id: i64) -> Result<Vec<RejectionRecord>>;
+    /// The articles a run stored (its arrival batch: the batches given
+    /// [`Batch::run_id`] = `run_id`), in id order. Worker mode runs the
+    /// stories step once per run, as one `newsgraph ingest` does.
+    fn run_articles(&self, run_id: i64) -> Result<Vec<ArticleId>>;
     /// Stores a batch in ONE transaction, in order: for each article, an
     /// exact duplicate (same `content_hash`, also within the batch) is not
     /// stored; otherwise it is inserted, linked to its most similar earlier

@@ -32,7 +32,9 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 mod queue;
-pub use queue::{AssignerLock, Completed, Prefix, QUEUE_MIGRATIONS, QueueStatus};
+pub use queue::{
+    ArrivalUnit, AssignerLock, ClosedUnit, Completed, Prefix, QUEUE_MIGRATIONS, QueueStatus,
+};
 
 /// At most this many candidates are read per LSH band (as in SQLite).
 const MAX_CANDIDATES_PER_BAND: i64 = 64;
@@ -209,6 +211,20 @@ DROP VIEW entity_variants;
 CREATE VIEW entity_variants AS
     SELECT entity_id, text, lang, COUNT(*) AS count
     FROM mentions WHERE kind = 'mention' GROUP BY entity_id, text, lang;
+"#,
+    ),
+    (
+        6,
+        "articles record their ingest run",
+        r#"
+-- The ingest run (arrival batch) that stored each article, for articles
+-- stored by a run: worker mode's assigner runs the stories step once per
+-- run, as `newsgraph ingest` does.
+CREATE TABLE article_runs (
+    article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    run_id     BIGINT NOT NULL
+);
+CREATE INDEX article_runs_run ON article_runs (run_id, article_id);
 "#,
     ),
 ];
@@ -817,6 +833,18 @@ impl Store for PgStore {
         })
     }
 
+    fn run_articles(&self, run_id: i64) -> Result<Vec<ArticleId>> {
+        self.with(|c| {
+            c.query(
+                "SELECT article_id FROM article_runs WHERE run_id = $1 ORDER BY article_id",
+                &[&run_id],
+            )?
+            .iter()
+            .map(|r| Ok(r.try_get(0)?))
+            .collect()
+        })
+    }
+
     fn run_rejections(&self, run_id: i64) -> Result<Vec<RejectionRecord>> {
         self.with(|c| {
             c.query(
@@ -901,6 +929,12 @@ impl Store for PgStore {
                         &now,
                     ],
                 )?;
+                if let Some(run) = batch.run_id {
+                    tx.execute(
+                        "INSERT INTO article_runs (article_id, run_id) VALUES ($1, $2)",
+                        &[&id, &run],
+                    )?;
+                }
                 for band in &p.bands {
                     tx.execute(&band_stmt, &[&(*band as i64), &id])?;
                 }

@@ -164,6 +164,20 @@ CREATE VIEW entity_variants AS
     FROM mentions WHERE kind = 'mention' GROUP BY entity_id, text, lang;
 "#,
     ),
+    (
+        6,
+        "articles record their ingest run",
+        r#"
+-- The ingest run (arrival batch) that stored each article, for articles
+-- stored by a run: worker mode's assigner runs the stories step once per
+-- run, as `newsgraph ingest` does.
+CREATE TABLE article_runs (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    run_id     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX article_runs_run ON article_runs(run_id, article_id);
+"#,
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -344,6 +344,16 @@ impl Store for SqliteStore {
         })
     }
 
+    fn run_articles(&self, run_id: i64) -> Result<Vec<ArticleId>> {
+        self.read(|c| {
+            Ok(c.prepare_cached(
+                "SELECT article_id FROM article_runs WHERE run_id = ?1 ORDER BY article_id",
+            )?
+            .query_map([run_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
     fn insert_batch(
         &self,
         batch: &Batch<'_>,
@@ -396,6 +406,12 @@ impl Store for SqliteStore {
                     now,
                 ])?;
                 let id = tx.last_insert_rowid();
+                if let Some(run) = batch.run_id {
+                    tx.prepare_cached(
+                        "INSERT INTO article_runs (article_id, run_id) VALUES (?1, ?2)",
+                    )?
+                    .execute([id, run])?;
+                }
                 // All bands of the article in one statement (one B-tree
                 // pass instead of one statement execution per band).
                 for chunk in p.bands.chunks(BANDS_PER_INSERT) {

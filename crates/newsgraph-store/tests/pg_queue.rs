@@ -30,6 +30,11 @@ fn fresh(url: &str) -> PgStore {
 }
 
 fn store_articles(s: &PgStore, from: usize, n: usize) -> Vec<ArticleId> {
+    store_run_articles(s, None, from, n)
+}
+
+/// Stores `n` articles in one batch of ingest run `run`.
+fn store_run_articles(s: &PgStore, run: Option<i64>, from: usize, n: usize) -> Vec<ArticleId> {
     let arts: Vec<_> = (from..from + n)
         .map(|i| {
             prepared(
@@ -41,6 +46,7 @@ fn store_articles(s: &PgStore, from: usize, n: usize) -> Vec<ArticleId> {
         .collect();
     s.insert_batch(
         &Batch {
+            run_id: run,
             articles: &arts,
             ..Batch::default()
         },
@@ -157,6 +163,97 @@ fn claims_are_disjoint_and_expired_leases_come_back() {
     store_articles(&s, 100, 3);
     assert_eq!(s.queue_status().unwrap().not_enqueued, 3);
     assert_eq!(s.enqueue_unanalysed().unwrap(), 3);
+}
+
+/// Analyses every pending article (article 1 fails) and commits the
+/// completed prefix up to `upto`.
+fn analyse_and_commit(s: &PgStore, upto: ArticleId) {
+    let got = s.claim_work("w", 100, Duration::from_secs(60), 3).unwrap();
+    let (bad, ok): (Vec<_>, Vec<_>) = got.iter().map(|a| a.id).partition(|&id| id == 1);
+    let ok: Vec<_> = ok.into_iter().map(|id| (id, analysis("de"))).collect();
+    let bad: Vec<_> = bad.into_iter().map(|id| (id, "boom".to_string())).collect();
+    s.finish_work("w", "m1", &ok, &bad).unwrap();
+    let p = s.completed_prefix_upto(100, upto).unwrap();
+    let Some(end) = p.items.last().map(|c| c.article_id) else {
+        return;
+    };
+    assert!(end <= upto, "the prefix stays in its unit");
+    let resolved: Vec<_> = p
+        .items
+        .iter()
+        .filter_map(|c| c.analysis.clone().map(|(a, v)| (c.article_id, a, v)))
+        .collect();
+    assert!(s.commit_assigned(p.assigned_upto, end, &resolved).unwrap());
+}
+
+#[test]
+fn arrival_units_follow_ingest_runs() {
+    let Some(url) = url() else { return };
+    let s = fresh(&url);
+    // Run 1 stores two batches; while it is storing, its unit waits for it.
+    let run1 = s.begin_run(&["one".to_string()]).unwrap();
+    store_run_articles(&s, Some(run1), 0, 2);
+    store_run_articles(&s, Some(run1), 10, 1);
+    let u = s.arrival_unit().unwrap();
+    assert_eq!((u.refreshed_upto, u.end, u.stored), (0, 3, false));
+    assert_eq!(u.waiting_for_run, Some(run1));
+    s.finish_run(run1, &serde_json::json!({})).unwrap();
+    assert!(!s.arrival_unit().unwrap().stored, "not enqueued yet");
+    s.enqueue_unanalysed().unwrap();
+    // Run 2 starts storing: run 1's unit is complete and stays 1–3.
+    let run2 = s.begin_run(&["two".to_string()]).unwrap();
+    store_run_articles(&s, Some(run2), 20, 2);
+    s.enqueue_unanalysed().unwrap();
+    let u = s.arrival_unit().unwrap();
+    assert_eq!((u.end, u.stored, u.waiting_for_run), (3, true, None));
+    assert_eq!(s.close_unit(0, 3).unwrap(), None, "not analysed yet");
+
+    // Analysis commits stop at the unit's end.
+    analyse_and_commit(&s, u.end);
+    let st = s.queue_status().unwrap();
+    assert_eq!((st.assigned_upto, st.refreshed_upto), (3, 0));
+    assert_eq!(
+        st.unassigned, 5,
+        "three analysed, two pending; none refreshed"
+    );
+    let closed = s.close_unit(0, 3).unwrap().expect("unit 1 closes");
+    assert_eq!(closed.ids, vec![1, 2, 3], "failed article 1 goes along");
+    assert_eq!((closed.analysed, closed.from, closed.to), (2, 0, 3));
+    assert_eq!(s.close_unit(0, 3).unwrap(), None, "fenced: closed once");
+    assert!(s.close_unit(3, 3).is_err(), "empty unit");
+
+    // Run 2 never finishes (killed): its unit waits until a later run has
+    // finished, and then goes with that run's articles.
+    let u = s.arrival_unit().unwrap();
+    assert_eq!((u.refreshed_upto, u.end, u.stored), (3, 5, false));
+    assert_eq!(u.waiting_for_run, Some(run2));
+    analyse_and_commit(&s, u.end);
+    assert_eq!(s.queue_status().unwrap().assigned_upto, 5, "early commit");
+    let run3 = s.begin_run(&["three".to_string()]).unwrap();
+    store_run_articles(&s, Some(run3), 30, 1);
+    assert_eq!(s.arrival_unit().unwrap().waiting_for_run, Some(run2));
+    s.finish_run(run3, &serde_json::json!({})).unwrap();
+    s.enqueue_unanalysed().unwrap();
+    let u = s.arrival_unit().unwrap();
+    assert_eq!((u.end, u.stored, u.waiting_for_run), (6, true, None));
+    assert_eq!(s.close_unit(3, 6).unwrap(), None, "article 6 not analysed");
+    analyse_and_commit(&s, u.end);
+    let closed = s.close_unit(3, 6).unwrap().expect("units 2+3 close");
+    assert_eq!((closed.ids, closed.analysed), (vec![4, 5, 6], 3));
+    let st = s.queue_status().unwrap();
+    assert_eq!(
+        (st.assigned_upto, st.refreshed_upto, st.unassigned),
+        (6, 6, 0)
+    );
+    assert!(st.all_finished(), "{st:?}");
+    let u = s.arrival_unit().unwrap();
+    assert_eq!((u.end, u.stored), (6, false), "nothing waits");
+
+    // Articles stored without a run form finished units of their own.
+    store_articles(&s, 40, 2);
+    s.enqueue_unanalysed().unwrap();
+    let u = s.arrival_unit().unwrap();
+    assert_eq!((u.end, u.stored), (8, true));
 }
 
 #[test]

@@ -10,6 +10,7 @@
 //!      leased, lease expired (worker killed) ──► claimable again (attempts + 1;
 //!                                                 failed after `max_attempts`)
 //!      analysed/failed, whole prefix complete ──assigner──► done (analysis in `analyses`)
+//!      done, whole arrival unit done ──assigner──► through the stories step (`refreshed_upto`)
 //! ```
 //!
 //! - Claims use `SELECT … FOR UPDATE SKIP LOCKED` and are committed at once:
@@ -24,6 +25,14 @@
 //!   `assigned_upto` (a second assigner can never commit the same prefix).
 //!   One assigner per store is elected with a session-level advisory lock
 //!   ([`AssignerLock`]).
+//! - Stories are brought up to date once per *arrival unit*
+//!   ([`PgStore::arrival_unit`]): the articles one ingest run stored (one
+//!   `newsgraph ingest`, one `watch` round, one `POST /api/ingest`), exactly
+//!   the unit `newsgraph ingest` runs the stories step on. The assigner may
+//!   commit a unit's analyses chunk by chunk while it is being analysed, but
+//!   runs the stories step only when the whole unit is analysed
+//!   ([`PgStore::close_unit`], fenced by `refreshed_upto`), so the stories do
+//!   not depend on how the work was split between workers.
 //! - The queue has its own migration track (`queue_migrations`), so the
 //!   main schema versions stay equal between the two backends.
 
@@ -36,10 +45,11 @@ use std::time::Duration;
 
 /// Versioned migrations of the work queue: `(version, name, SQL)`.
 /// Never edit a released migration: append a new one.
-pub static QUEUE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "work_queue",
-    r#"
+pub static QUEUE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "work_queue",
+        r#"
 CREATE TABLE work_queue (
     article_id    BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     state         TEXT NOT NULL DEFAULT 'pending'
@@ -62,7 +72,20 @@ CREATE TABLE work_queue_state (
 );
 INSERT INTO work_queue_state (id, scanned_upto, assigned_upto) VALUES (1, 0, 0);
 "#,
-)];
+    ),
+    (
+        2,
+        "arrival units",
+        r#"
+-- Every queued article up to this id has been through the stories step, one
+-- arrival unit (ingest run) at a time. Until now the assigner ran the stories
+-- step right after each commit, so everything assigned counts as done.
+ALTER TABLE work_queue_state ADD COLUMN refreshed_upto BIGINT;
+UPDATE work_queue_state SET refreshed_upto = assigned_upto;
+ALTER TABLE work_queue_state ALTER COLUMN refreshed_upto SET NOT NULL;
+"#,
+    ),
+];
 
 /// Applies the queue migrations not applied yet (under the migration lock).
 pub(super) fn migrate_queue(c: &mut Client) -> Result<()> {
@@ -84,15 +107,20 @@ pub struct QueueStatus {
     pub done: u64,
     /// Stored articles not yet looked at by the queue (above `scanned_upto`).
     pub not_enqueued: u64,
-    /// Queue rows after `assigned_upto` that the assigner has still to commit.
+    /// Queue rows after `refreshed_upto`: their analysis or their stories
+    /// step is still to come.
     pub unassigned: u64,
     /// Articles claimed more than once (a lease ran out: a worker was
     /// killed, cut off, or slower than its lease).
     pub retried: u64,
     /// Every article up to this id has been considered for the queue.
     pub scanned_upto: ArticleId,
-    /// Every queued article up to this id has been assigned, in order.
+    /// Every queued article up to this id has its analysis committed, in order.
     pub assigned_upto: ArticleId,
+    /// Every queued article up to this id has been through the stories step
+    /// (whole arrival units; never above `assigned_upto`).
+    #[serde(default)]
+    pub refreshed_upto: ArticleId,
 }
 
 impl QueueStatus {
@@ -121,6 +149,38 @@ pub struct Completed {
 pub struct Prefix {
     pub assigned_upto: ArticleId,
     pub items: Vec<Completed>,
+}
+
+/// The next arrival unit: the articles after `refreshed_upto` up to the end
+/// of the first ingest run that finished storing (see
+/// [`PgStore::arrival_unit`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalUnit {
+    /// Every article up to this id has been through the stories step.
+    pub refreshed_upto: ArticleId,
+    /// The unit's last article as far as stored now (`refreshed_upto` when
+    /// nothing is waiting). Every article in `(refreshed_upto, end]` belongs
+    /// to this unit, so its analyses may be committed before it is complete.
+    pub end: ArticleId,
+    /// The unit is complete: its runs finished storing, and every article in
+    /// it has been considered for the queue.
+    pub stored: bool,
+    /// The run the unit waits for while it is not complete (still storing,
+    /// or killed with no later run finished yet).
+    pub waiting_for_run: Option<i64>,
+}
+
+/// An arrival unit whose stories step is due ([`PgStore::close_unit`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClosedUnit {
+    /// The unit's queued articles, in id order (failed ones included, as
+    /// `newsgraph ingest` passes every article it stored).
+    pub ids: Vec<ArticleId>,
+    /// How many of them have an analysis.
+    pub analysed: u64,
+    /// The unit: articles in `(from, to]`.
+    pub from: ArticleId,
+    pub to: ArticleId,
 }
 
 /// The assigner's election: a PostgreSQL session-level advisory lock held on
@@ -334,10 +394,12 @@ impl PgStore {
     pub fn queue_status(&self) -> Result<QueueStatus> {
         self.with(|c| {
             let st = c.query_one(
-                "SELECT scanned_upto, assigned_upto FROM work_queue_state WHERE id = 1",
+                "SELECT scanned_upto, assigned_upto, refreshed_upto FROM work_queue_state
+                 WHERE id = 1",
                 &[],
             )?;
-            let (scanned_upto, assigned_upto): (i64, i64) = (st.try_get(0)?, st.try_get(1)?);
+            let (scanned_upto, assigned_upto, refreshed_upto): (i64, i64, i64) =
+                (st.try_get(0)?, st.try_get(1)?, st.try_get(2)?);
             let r = c.query_one(
                 "SELECT
                    COUNT(*) FILTER (WHERE state = 'pending'
@@ -346,10 +408,10 @@ impl PgStore {
                    COUNT(*) FILTER (WHERE state = 'analysed'),
                    COUNT(*) FILTER (WHERE state = 'failed'),
                    COUNT(*) FILTER (WHERE state = 'done'),
-                   COUNT(*) FILTER (WHERE state <> 'done' AND article_id > $1),
+                   COUNT(*) FILTER (WHERE article_id > $1),
                    COUNT(*) FILTER (WHERE attempts > 1)
                  FROM work_queue",
-                &[&assigned_upto],
+                &[&refreshed_upto],
             )?;
             let not_enqueued: i64 = c
                 .query_one(
@@ -369,6 +431,7 @@ impl PgStore {
                 not_enqueued: not_enqueued.max(0) as u64,
                 scanned_upto,
                 assigned_upto,
+                refreshed_upto,
             })
         })
     }
@@ -377,6 +440,12 @@ impl PgStore {
     /// queue rows right after `assigned_upto`, in id order: what the
     /// assigner may commit next. Empty while the next article is pending.
     pub fn completed_prefix(&self, limit: usize) -> Result<Prefix> {
+        self.completed_prefix_upto(limit, ArticleId::MAX)
+    }
+
+    /// [`Self::completed_prefix`] ending at article `upto` at the latest
+    /// (the end of the current arrival unit).
+    pub fn completed_prefix_upto(&self, limit: usize, upto: ArticleId) -> Result<Prefix> {
         self.with(|c| {
             let assigned_upto: i64 = c
                 .query_one(
@@ -386,9 +455,13 @@ impl PgStore {
                 .try_get(0)?;
             let rows = c.query(
                 "SELECT article_id, state, analysis, model_version FROM work_queue
-                 WHERE article_id > $1 AND state <> 'done'
+                 WHERE article_id > $1 AND article_id <= $3 AND state <> 'done'
                  ORDER BY article_id LIMIT $2",
-                &[&assigned_upto, &(limit.min(i64::MAX as usize) as i64)],
+                &[
+                    &assigned_upto,
+                    &(limit.min(i64::MAX as usize) as i64),
+                    &upto,
+                ],
             )?;
             let mut items = Vec::new();
             for r in &rows {
@@ -479,6 +552,145 @@ impl PgStore {
                 &[&expected_upto, &new_upto],
             )?;
             Ok(true)
+        })
+    }
+
+    /// The next arrival unit after `refreshed_upto`. Units follow the ingest
+    /// runs that stored the articles (`article_runs`, in article order):
+    ///
+    /// - a run that finished storing ends a unit;
+    /// - a run that has not finished is still storing, and the unit waits for
+    ///   it, unless a later run has finished: then it was killed, and its
+    ///   articles go with the next finished run's, as a killed
+    ///   `newsgraph ingest` leaves its articles to the next run;
+    /// - runs whose articles interleave (concurrent ingests) form one unit;
+    /// - articles stored without a run each form a finished run of their own
+    ///   span (stores from before migration 6).
+    pub fn arrival_unit(&self) -> Result<ArrivalUnit> {
+        self.with(|c| {
+            let st = c.query_one(
+                "SELECT refreshed_upto, scanned_upto FROM work_queue_state WHERE id = 1",
+                &[],
+            )?;
+            let (from, scanned): (i64, i64) = (st.try_get(0)?, st.try_get(1)?);
+            // One snapshot: a run seen finished has every article visible
+            // (`finish_run` commits after the run's last batch).
+            let groups = c.query(
+                "WITH last_finished AS (
+                     SELECT COALESCE(MAX(id), 0)::BIGINT AS id FROM ingest_runs
+                     WHERE finished_at IS NOT NULL)
+                 SELECT ar.run_id, MIN(a.id)::BIGINT, MAX(a.id)::BIGINT,
+                        ar.run_id IS NULL OR BOOL_OR(r.finished_at IS NOT NULL),
+                        COALESCE(ar.run_id < (SELECT id FROM last_finished), FALSE)
+                 FROM articles a
+                 LEFT JOIN article_runs ar ON ar.article_id = a.id
+                 LEFT JOIN ingest_runs r ON r.id = ar.run_id
+                 WHERE a.id > $1
+                 GROUP BY ar.run_id ORDER BY 2",
+                &[&from],
+            )?;
+            let mut unit = ArrivalUnit {
+                refreshed_upto: from,
+                end: from,
+                stored: false,
+                waiting_for_run: None,
+            };
+            // Whether the unit may end after the runs taken so far.
+            let mut may_end = false;
+            for g in &groups {
+                let (run, min, max): (Option<i64>, i64, i64) =
+                    (g.try_get(0)?, g.try_get(1)?, g.try_get(2)?);
+                let (finished, superseded): (bool, bool) = (g.try_get(3)?, g.try_get(4)?);
+                if may_end && min > unit.end {
+                    break;
+                }
+                unit.end = unit.end.max(max);
+                if finished {
+                    may_end = true;
+                } else {
+                    may_end = false;
+                    if !superseded {
+                        // Still storing: the unit ends with this run or later.
+                        unit.waiting_for_run = run;
+                        break;
+                    }
+                }
+            }
+            if unit.waiting_for_run.is_none() && !may_end {
+                // A killed run with no later finished run yet.
+                unit.waiting_for_run = match groups.last() {
+                    Some(g) => g.try_get(0)?,
+                    None => None,
+                };
+            }
+            unit.stored = may_end && unit.waiting_for_run.is_none() && scanned >= unit.end;
+            Ok(unit)
+        })
+    }
+
+    /// Closes the arrival unit `(expected_refreshed, end]` for the stories
+    /// step: only if `refreshed_upto` is still `expected_refreshed` (another
+    /// assigner did not close it) and every queued article in the unit has
+    /// its analysis committed. Moves `refreshed_upto` (and `assigned_upto`) to
+    /// `end` BEFORE the stories step runs: if the assigner dies before the
+    /// step, the unit's analysed articles are in no story and the next
+    /// step picks them up, as after a killed `newsgraph ingest`.
+    /// `None` when the unit cannot be closed (yet).
+    pub fn close_unit(
+        &self,
+        expected_refreshed: ArticleId,
+        end: ArticleId,
+    ) -> Result<Option<ClosedUnit>> {
+        if end <= expected_refreshed {
+            return Err(StoreError::Invalid(format!(
+                "arrival unit ({expected_refreshed}, {end}] is empty"
+            )));
+        }
+        self.write(|tx| {
+            let st = tx.query_one(
+                "SELECT assigned_upto, refreshed_upto FROM work_queue_state WHERE id = 1
+                 FOR UPDATE",
+                &[],
+            )?;
+            let (assigned, refreshed): (i64, i64) = (st.try_get(0)?, st.try_get(1)?);
+            if refreshed != expected_refreshed {
+                return Ok(None);
+            }
+            let open: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM work_queue
+                                    WHERE article_id > $1 AND article_id <= $2)",
+                    &[&assigned, &end],
+                )?
+                .try_get(0)?;
+            if open {
+                return Ok(None);
+            }
+            tx.execute(
+                "UPDATE work_queue_state SET refreshed_upto = $1,
+                     assigned_upto = GREATEST(assigned_upto, $1), assigned_at = now()
+                 WHERE id = 1",
+                &[&end],
+            )?;
+            let rows = tx.query(
+                "SELECT article_id, state FROM work_queue
+                 WHERE article_id > $1 AND article_id <= $2 ORDER BY article_id",
+                &[&expected_refreshed, &end],
+            )?;
+            let mut unit = ClosedUnit {
+                ids: Vec::with_capacity(rows.len()),
+                analysed: 0,
+                from: expected_refreshed,
+                to: end,
+            };
+            for r in &rows {
+                unit.ids.push(r.try_get(0)?);
+                let state: &str = r.try_get(1)?;
+                if state == "done" {
+                    unit.analysed += 1;
+                }
+            }
+            Ok(Some(unit))
         })
     }
 
