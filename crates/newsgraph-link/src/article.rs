@@ -353,9 +353,25 @@ impl Linker {
                     .lookup_key_ix(&g.key, lang)
                     .map(|p| (p, true));
             }
+            // Organisations by name ("Vereinten Nationen", "Kremls").
+            if hit.is_none() {
+                hit = self
+                    .gazetteer
+                    .lookup_org_key_ix(&x.form.key, lang)
+                    .map(|p| (p, false))
+                    .or_else(|| {
+                        let (g, _) = x.genv.as_ref()?;
+                        self.gazetteer
+                            .lookup_org_key_ix(&g.key, lang)
+                            .map(|p| (p, true))
+                    });
+            }
             let Some((pi, used_gen)) = hit else { continue };
             let p = &self.gazetteer.places()[pi];
-            if single_per && (p.kind != PlaceKind::Country || per_surnames.contains(&x.form.key)) {
+            // A one-word "person" is a country or an organisation it names,
+            // never a city (surnames like "Paris"), and not when it is the
+            // surname of a full name in the article.
+            if single_per && (p.kind == PlaceKind::City || per_surnames.contains(&x.form.key)) {
                 continue;
             }
             let ci = *place_cluster.entry(pi).or_insert_with(|| {
@@ -367,7 +383,7 @@ impl Linker {
             });
             x.place = Some(pi);
             x.used_gen = used_gen;
-            x.typ = EntityType::LOC;
+            x.typ = p.kind.entity_type();
             x.cluster = ci;
         }
         // 2. Full person names, longest first.
@@ -483,7 +499,7 @@ impl Linker {
         for cl in &clusters {
             if let Some(pi) = cl.place {
                 let p = &self.gazetteer.places()[pi];
-                ids.push((p.id.clone(), p.canonical.clone(), EntityType::LOC));
+                ids.push((p.id.clone(), p.canonical.clone(), p.kind.entity_type()));
                 continue;
             }
             let typ = [

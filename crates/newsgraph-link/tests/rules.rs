@@ -461,3 +461,45 @@ fn ids_are_stable_and_deterministic() {
     assert_eq!(id_of(&a, "Choe"), "per:choe-son-hui");
     assert_eq!(id_of(&a, "Putin"), "per:putin");
 }
+
+#[test]
+fn organisations_and_official_country_names_link_across_languages() {
+    use EntityType::*;
+    let de = link(
+        "Die Vereinten Nationen und die DVRK stritten. Der Sprecher des Kremls \
+         schwieg, die Demokratische Volksrepublik Korea auch.",
+        "de",
+        &[
+            ("Vereinten Nationen", ORG),
+            ("DVRK", ORG),
+            ("Kremls", PER),
+            ("Demokratische Volksrepublik Korea", ORG),
+        ],
+    );
+    let nb = link(
+        "FN kritiserte Nord-Korea. Kremls talsmann svarte.",
+        "nb",
+        &[("FN", ORG), ("Nord-Korea", LOC), ("Kremls", PER)],
+    );
+    let en = link(
+        "The United Nations met. The DPRK and the Kremlin objected.",
+        "en",
+        &[("United Nations", ORG), ("DPRK", ORG), ("Kremlin", ORG)],
+    );
+    for (a, un) in [(&de, "Vereinten Nationen"), (&nb, "FN"), (&en, "United Nations")] {
+        assert_eq!(id_of(a, un), "org:gaz:un", "{un}");
+    }
+    assert_eq!(id_of(&de, "DVRK"), "loc:iso:KP");
+    assert_eq!(id_of(&de, "Demokratische Volksrepublik Korea"), "loc:iso:KP");
+    assert_eq!(id_of(&nb, "Nord-Korea"), "loc:iso:KP");
+    assert_eq!(id_of(&en, "DPRK"), "loc:iso:KP");
+    // A genitive "person" that names an organisation is the organisation.
+    for a in [&de, &nb] {
+        let m = a.mentions.iter().find(|m| m.text == "Kremls").expect("Kremls");
+        assert_eq!((m.entity_id.as_str(), m.typ), ("org:gaz:kremlin", ORG));
+    }
+    assert_eq!(id_of(&en, "Kremlin"), "org:gaz:kremlin");
+    // The canonical name is the English one, whatever the article's language.
+    let un = de.mentions.iter().find(|m| m.entity_id == "org:gaz:un");
+    assert_eq!(un.map(|m| m.canonical.as_str()), Some("United Nations"));
+}
