@@ -11,7 +11,8 @@
 
 use crate::{
     ArticleFilter, ArticleOrder, Batch, CacheEntry, EntityFilter, InsertOutcome, NearDupPolicy,
-    PreparedArticle, RejectionRecord, Store, StoryFilter, StoryRecord, StorylineRecord,
+    PreparedArticle, RejectionRecord, Store, StoryFilter, StoryMember, StoryRecord,
+    StorylineRecord,
 };
 use newsgraph_model::{
     Analysis, ArticleId, EntityType, Mention, NewArticle, PlaceRelation, RemovedLine, Sentence,
@@ -33,6 +34,7 @@ pub fn run_all(fresh: Factory<'_>) {
     analyses_and_entities(&*fresh());
     stories_replace_and_list(&*fresh());
     stories_update_incrementally(&*fresh());
+    story_members_pages_and_stamps(&*fresh());
     invalid_references_are_rejected(&*fresh());
 }
 
@@ -861,6 +863,113 @@ pub fn stories_update_incrementally(store: &dyn Store) {
     assert_eq!(
         store.stories_state().expect("state").as_deref(),
         Some(&b"state-2"[..])
+    );
+}
+
+/// A story's members are read a page at a time (ascending id, optionally
+/// one language), and its stamp changes exactly when its record does.
+pub fn story_members_pages_and_stamps(store: &dyn Store) {
+    let mut nb = prepared("Tre.", "nb", signature(552, 0));
+    nb.article.source = Some("NRK".into());
+    nb.article.title = "Tre".into();
+    nb.article.published = Some("2024-01-17".into());
+    insert(
+        store,
+        &[
+            prepared("Eins.", "de", signature(550, 0)),
+            prepared("Zwei.", "de", signature(551, 0)),
+            nb,
+            prepared("Vier.", "de", signature(553, 0)),
+        ],
+    );
+    assert_eq!(store.story_stamp(1).expect("stamp"), None);
+    assert!(
+        store
+            .story_members(1, None, 0, 10)
+            .expect("page")
+            .is_empty()
+    );
+    let s1 = story(1, "Summit", vec![4, 1, 3, 2], None);
+    store
+        .replace_stories(&[], std::slice::from_ref(&s1))
+        .expect("replace");
+    let ids = |page: Vec<StoryMember>| page.into_iter().map(|m| m.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.story_members(1, None, 0, 10).expect("page")),
+        vec![1, 2, 3, 4],
+        "ascending article id, whatever the story's order"
+    );
+    assert_eq!(
+        ids(store.story_members(1, None, 1, 2).expect("page")),
+        vec![2, 3]
+    );
+    assert!(store.story_members(1, None, 4, 2).expect("page").is_empty());
+    assert!(store.story_members(1, None, 0, 0).expect("page").is_empty());
+    assert_eq!(
+        ids(store.story_members(1, Some("de"), 1, 10).expect("page")),
+        vec![2, 4]
+    );
+    assert_eq!(
+        store.story_members(1, Some("nb"), 0, 10).expect("page"),
+        vec![StoryMember {
+            id: 3,
+            title: "Tre".into(),
+            lang: "nb".into(),
+            source: Some("NRK".into()),
+            published: Some("2024-01-17".into()),
+        }]
+    );
+    assert!(
+        store
+            .story_members(1, Some("fr"), 0, 10)
+            .expect("page")
+            .is_empty()
+    );
+    assert!(
+        store
+            .story_members(2, None, 0, 10)
+            .expect("page")
+            .is_empty()
+    );
+
+    let stamp = store
+        .story_stamp(1)
+        .expect("stamp")
+        .expect("story 1 exists");
+    assert_ne!(stamp, 0, "a written story has a stamp");
+    // Rewriting the same record keeps the stamp; any change to the story or
+    // to its extra data changes it.
+    store
+        .update_stories(&[], std::slice::from_ref(&s1), &[], &[], None)
+        .expect("update");
+    assert_eq!(store.story_stamp(1).expect("stamp"), Some(stamp));
+    let mut moved = s1.clone();
+    moved.story.article_ids = vec![1, 2];
+    store
+        .update_stories(&[], std::slice::from_ref(&moved), &[], &[], None)
+        .expect("update");
+    let stamp2 = store.story_stamp(1).expect("stamp").expect("exists");
+    assert_ne!(stamp2, stamp);
+    assert_eq!(
+        ids(store.story_members(1, None, 0, 10).expect("page")),
+        vec![1, 2]
+    );
+    let mut retimed = moved.clone();
+    retimed.extra = serde_json::json!({"timeline": [{"date": "2024-01-16"}]});
+    store
+        .update_stories(&[], std::slice::from_ref(&retimed), &[], &[], None)
+        .expect("update");
+    let stamp3 = store.story_stamp(1).expect("stamp").expect("exists");
+    assert!(stamp3 != stamp2 && stamp3 != stamp);
+    store
+        .update_stories(&[], &[], &[1], &[], None)
+        .expect("remove");
+    assert_eq!(store.story_stamp(1).expect("stamp"), None);
+    assert!(
+        store
+            .story_members(1, None, 0, 10)
+            .expect("page")
+            .is_empty()
     );
 }
 

@@ -234,6 +234,16 @@ pub struct StoryRecord {
     pub extra: serde_json::Value,
 }
 
+/// A member article of a story, as a story's member list shows it (no text).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryMember {
+    pub id: ArticleId,
+    pub title: String,
+    pub lang: String,
+    pub source: Option<String>,
+    pub published: Option<String>,
+}
+
 /// A storyline as stored, plus free-form extra data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StorylineRecord {
@@ -386,6 +396,21 @@ pub trait Store: Send + Sync {
     fn unassigned_analysed(&self, limit: usize) -> Result<Vec<ArticleId>>;
     fn list_stories(&self, filter: &StoryFilter) -> Result<Vec<StoryRecord>>;
     fn get_story(&self, id: i64) -> Result<Option<StoryRecord>>;
+    /// A stamp of story `id`'s stored record (its [`Story`] and extra data):
+    /// it differs whenever the record's content differs, so that readers can
+    /// key what they derive from a story by it without reading the record
+    /// (`None` when there is no such story). Cheap: one indexed row, no JSON.
+    fn story_stamp(&self, id: i64) -> Result<Option<i64>>;
+    /// One page of story `id`'s members in ascending article id (only those
+    /// in language `lang` when given): skips `offset`, returns at most
+    /// `limit`. Reads only the page's articles (empty for an unknown story).
+    fn story_members(
+        &self,
+        id: i64,
+        lang: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<StoryMember>>;
     fn list_storylines(&self) -> Result<Vec<StorylineRecord>>;
     fn get_storyline(&self, id: i64) -> Result<Option<StorylineRecord>>;
 
@@ -449,6 +474,19 @@ pub(crate) fn sentence_index_at(analysis: &Analysis, offset: usize) -> usize {
         .iter()
         .position(|s| s.start <= offset && offset < s.end)
         .unwrap_or(0)
+}
+
+/// The stamp of a story record ([`Store::story_stamp`]): FNV-1a (64 bit)
+/// over its stored `data` and `extra` JSON, the same in every backend.
+/// Records stored before the stamp existed keep 0 until rewritten.
+pub(crate) fn story_record_stamp(data: &str, extra: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in data.bytes().chain([0xff]).chain(extra.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // 63 bits, never 0 (the stamp of records written before stamps existed).
+    ((h >> 1) as i64).max(1)
 }
 
 /// Current time as RFC 3339 (UTC, seconds).

@@ -21,8 +21,8 @@
 use crate::{
     ArticleFilter, ArticleOrder, Batch, CacheEntry, EntityFilter, EntityMention, IngestRun,
     InsertOutcome, NearDupPolicy, NearDuplicate, RawView, RejectionRecord, Result, Store,
-    StoreError, StoreStats, StoredAnalysis, StoryFilter, StoryRecord, StorylineRecord, now_rfc3339,
-    parse_entity_type,
+    StoreError, StoreStats, StoredAnalysis, StoryFilter, StoryMember, StoryRecord, StorylineRecord,
+    now_rfc3339, parse_entity_type,
 };
 use ::postgres::error::SqlState;
 use ::postgres::{Client, Config, GenericClient, NoTls, Row, Transaction};
@@ -225,6 +225,16 @@ CREATE TABLE article_runs (
     run_id     BIGINT NOT NULL
 );
 CREATE INDEX article_runs_run ON article_runs (run_id, article_id);
+"#,
+    ),
+    (
+        7,
+        "story stamps",
+        r#"
+-- A hash of each story's stored data and extra, set on every write, so that
+-- readers (the HTTP API) can tell whether a story changed without reading
+-- it. 0: written before this migration (unchanged since).
+ALTER TABLE stories ADD COLUMN stamp BIGINT NOT NULL DEFAULT 0;
 "#,
     ),
 ];
@@ -1294,6 +1304,47 @@ impl Store for PgStore {
         })
     }
 
+    fn story_stamp(&self, id: i64) -> Result<Option<i64>> {
+        self.with(|c| {
+            Ok(
+                c.query_opt("SELECT stamp FROM stories WHERE id = $1", &[&id])?
+                    .map(|r| r.try_get(0))
+                    .transpose()?,
+            )
+        })
+    }
+
+    fn story_members(
+        &self,
+        id: i64,
+        lang: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<StoryMember>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        self.with(|c| {
+            c.query(
+                "SELECT a.id, a.title, a.lang, a.source, a.published
+                 FROM story_members m JOIN articles a ON a.id = m.article_id
+                 WHERE m.story_id = $1 AND ($2::TEXT IS NULL OR a.lang = $2)
+                 ORDER BY m.article_id LIMIT $3 OFFSET $4",
+                &[&id, &lang, &limit, &offset],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(StoryMember {
+                    id: r.try_get(0)?,
+                    title: r.try_get(1)?,
+                    lang: r.try_get(2)?,
+                    source: r.try_get(3)?,
+                    published: r.try_get(4)?,
+                })
+            })
+            .collect()
+        })
+    }
+
     fn get_storyline(&self, id: i64) -> Result<Option<StorylineRecord>> {
         self.with(|c| {
             c.query_opt("SELECT data, extra FROM storylines WHERE id = $1", &[&id])?
@@ -1433,10 +1484,11 @@ fn upsert_stories(
             .map_err(|e| fk(e, format!("storyline {} (duplicate id?)", l.id)))?;
     }
     let st = tx.prepare(
-        "INSERT INTO stories (id, title, storyline_id, data, extra)
-         VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO stories (id, title, storyline_id, data, extra, stamp)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title,
-             storyline_id = excluded.storyline_id, data = excluded.data, extra = excluded.extra",
+             storyline_id = excluded.storyline_id, data = excluded.data, extra = excluded.extra,
+             stamp = excluded.stamp",
     )?;
     let clear = tx.prepare("DELETE FROM story_members WHERE story_id = $1")?;
     let mem = tx.prepare(
@@ -1454,13 +1506,17 @@ fn upsert_stories(
         }
         let data = serde_json::to_string(y)?;
         let extra = serde_json::to_string(&s.extra)?;
-        tx.execute(&st, &[&y.id, &y.title, &y.storyline_id, &data, &extra])
-            .map_err(|e| {
-                fk(
-                    e,
-                    format!("story {} (duplicate id or unknown storyline?)", y.id),
-                )
-            })?;
+        let stamp = crate::story_record_stamp(&data, &extra);
+        tx.execute(
+            &st,
+            &[&y.id, &y.title, &y.storyline_id, &data, &extra, &stamp],
+        )
+        .map_err(|e| {
+            fk(
+                e,
+                format!("story {} (duplicate id or unknown storyline?)", y.id),
+            )
+        })?;
         tx.execute(&clear, &[&y.id])?;
         for a in &y.article_ids {
             tx.execute(&mem, &[&y.id, a])

@@ -178,6 +178,16 @@ CREATE TABLE article_runs (
 CREATE INDEX article_runs_run ON article_runs(run_id, article_id);
 "#,
     ),
+    (
+        7,
+        "story stamps",
+        r#"
+-- A hash of each story's stored data and extra, set on every write, so that
+-- readers (the HTTP API) can tell whether a story changed without reading
+-- it. 0: written before this migration (unchanged since).
+ALTER TABLE stories ADD COLUMN stamp INTEGER NOT NULL DEFAULT 0;
+"#,
+    ),
 ];
 
 /// The newest schema version this build knows.

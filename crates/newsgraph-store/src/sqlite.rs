@@ -8,8 +8,8 @@ use crate::schema;
 use crate::{
     ArticleFilter, ArticleOrder, Batch, CacheEntry, EntityFilter, EntityMention, IngestRun,
     InsertOutcome, NearDupPolicy, NearDuplicate, RawView, RejectionRecord, Result, Store,
-    StoreError, StoreStats, StoredAnalysis, StoryFilter, StoryRecord, StorylineRecord, now_rfc3339,
-    parse_entity_type,
+    StoreError, StoreStats, StoredAnalysis, StoryFilter, StoryMember, StoryRecord, StorylineRecord,
+    now_rfc3339, parse_entity_type,
 };
 use newsgraph_model::{Analysis, Article, ArticleId, Entity, Variant};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
@@ -871,6 +871,51 @@ impl Store for SqliteStore {
         })
     }
 
+    fn story_stamp(&self, id: i64) -> Result<Option<i64>> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT stamp FROM stories WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    fn story_members(
+        &self,
+        id: i64,
+        lang: Option<&str>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<StoryMember>> {
+        self.read(|c| {
+            let rows = c
+                .prepare_cached(
+                    "SELECT a.id, a.title, a.lang, a.source, a.published
+                     FROM story_members m JOIN articles a ON a.id = m.article_id
+                     WHERE m.story_id = ?1 AND (?2 IS NULL OR a.lang = ?2)
+                     ORDER BY m.article_id LIMIT ?3 OFFSET ?4",
+                )?
+                .query_map(
+                    params![
+                        id,
+                        lang,
+                        i64::try_from(limit).unwrap_or(i64::MAX),
+                        i64::try_from(offset).unwrap_or(i64::MAX)
+                    ],
+                    |r| {
+                        Ok(StoryMember {
+                            id: r.get(0)?,
+                            title: r.get(1)?,
+                            lang: r.get(2)?,
+                            source: r.get(3)?,
+                            published: r.get(4)?,
+                        })
+                    },
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
     fn list_storylines(&self) -> Result<Vec<StorylineRecord>> {
         self.read(|c| {
             let rows: Vec<(String, String)> = c
@@ -1031,10 +1076,11 @@ fn upsert_stories(
         .map_err(|e| fk(e, format!("storyline {} (duplicate id?)", l.id)))?;
     }
     let mut st = tx.prepare_cached(
-        "INSERT INTO stories (id, title, storyline_id, data, extra)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO stories (id, title, storyline_id, data, extra, stamp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title,
-             storyline_id = excluded.storyline_id, data = excluded.data, extra = excluded.extra",
+             storyline_id = excluded.storyline_id, data = excluded.data, extra = excluded.extra,
+             stamp = excluded.stamp",
     )?;
     let mut clear = tx.prepare_cached("DELETE FROM story_members WHERE story_id = ?1")?;
     let mut mem = tx.prepare_cached(
@@ -1049,19 +1095,15 @@ fn upsert_stories(
                 y.id
             )));
         }
-        st.execute(params![
-            y.id,
-            y.title,
-            y.storyline_id,
-            serde_json::to_string(y)?,
-            serde_json::to_string(&s.extra)?
-        ])
-        .map_err(|e| {
-            fk(
-                e,
-                format!("story {} (duplicate id or unknown storyline?)", y.id),
-            )
-        })?;
+        let (data, extra) = (serde_json::to_string(y)?, serde_json::to_string(&s.extra)?);
+        let stamp = crate::story_record_stamp(&data, &extra);
+        st.execute(params![y.id, y.title, y.storyline_id, data, extra, stamp])
+            .map_err(|e| {
+                fk(
+                    e,
+                    format!("story {} (duplicate id or unknown storyline?)", y.id),
+                )
+            })?;
         clear.execute([y.id])?;
         for a in &y.article_ids {
             mem.execute(params![y.id, a])
