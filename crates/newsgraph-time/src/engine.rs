@@ -11,7 +11,7 @@ use crate::resolve::{self, Ctx, Tense};
 /// Tag `text` with `g`. `sentences` must cover the text (used for tense).
 pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) -> Vec<Timex> {
     let mut out: Vec<Timex> = Vec::new();
-    let mut anaphors: Vec<usize> = Vec::new();
+    let mut anaphors: Vec<(usize, Anaphor)> = Vec::new();
     let mut cache: Vec<Option<SentenceCues>> = vec![None; sentences.len()];
     let mut pos = 0;
     while pos < text.len() {
@@ -51,8 +51,8 @@ pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) 
                 // read past it ("both 1990 and 1991")
                 let stop = b.timex.as_ref().map_or(b.end, |t| t.end);
                 if let Some(t) = b.timex {
-                    if b.anaphor {
-                        anaphors.push(out.len());
+                    if let Some(a) = b.anaphor {
+                        anaphors.push((out.len(), a));
                     }
                     out.push(t);
                 }
@@ -66,22 +66,185 @@ pub fn run(g: &Grammar, text: &str, dct: Option<NaiveDate>, sentences: &[Span]) 
             pos += 1;
         }
     }
-    // "a year ago" / "the year-earlier period" after a quarter was named:
-    // that quarter a year before.
-    // The period is a named one, never another anaphor's result (which
-    // would step back a year per mention).
-    for (k, &i) in anaphors.iter().enumerate() {
-        let prev = out[..i]
+    resolve_anaphors(&mut out, &anaphors, dct);
+    out
+}
+
+/// What an anaphoric rule refers back to (`anaphor = "…"` in the grammar).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anaphor {
+    /// "a year ago" after a quarter or half-year was named: that period a
+    /// year before.
+    YearBefore,
+    /// "the latest period", "that quarter": the last named quarter or
+    /// half-year; with a year of its own ("the 1988 period", "last year's
+    /// quarter") that period in that year.
+    Period,
+    /// "the following year", "that day", "the next month": the last
+    /// mentioned date of at least that granularity, shifted by `n` units.
+    Ref(RefUnit, i32),
+}
+
+/// Granularity of an [`Anaphor::Ref`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefUnit {
+    Year,
+    Month,
+    Day,
+}
+
+impl Anaphor {
+    /// Parse `year-before`, `period`, `ref(Y,+1)`, `ref(M,0)`, `ref(D,-1)`.
+    pub fn parse(s: &str) -> Option<Anaphor> {
+        let s = s.trim();
+        match s {
+            "year-before" => return Some(Anaphor::YearBefore),
+            "period" => return Some(Anaphor::Period),
+            _ => {}
+        }
+        let inner = s.strip_prefix("ref(")?.strip_suffix(')')?;
+        let (u, n) = inner.split_once(',')?;
+        let unit = match u.trim() {
+            "Y" => RefUnit::Year,
+            "M" => RefUnit::Month,
+            "D" => RefUnit::Day,
+            _ => return None,
+        };
+        let n: i32 = n.trim().trim_start_matches('+').parse().ok()?;
+        Some(Anaphor::Ref(unit, n))
+    }
+}
+
+/// Re-anchor anaphoric expressions to the periods and dates named before
+/// them. The antecedent is always a named (non-anaphoric) expression, never
+/// another anaphor's result (which would step back a year per mention).
+/// Without an antecedent the DCT-based value stays.
+fn resolve_anaphors(out: &mut [Timex], anaphors: &[(usize, Anaphor)], dct: Option<NaiveDate>) {
+    // comparison periods ("a year ago") are never the reporting period
+    let year_before = |j: usize| {
+        anaphors
             .iter()
-            .enumerate()
-            .rev()
-            .filter(|(j, _)| anaphors[..k].binary_search(j).is_err())
-            .find_map(|(_, t)| period_of(&t.value));
-        if let Some((y, p)) = prev {
-            out[i].value = format!("{:04}-{p}", y - 1);
+            .any(|&(i, k)| i == j && k == Anaphor::YearBefore)
+    };
+    for &(i, kind) in anaphors {
+        let new = match kind {
+            Anaphor::YearBefore => {
+                reporting_period(&out[..i], |j| !anaphors.iter().any(|&(a, _)| a == j), dct)
+                    .map(|(y, p)| format!("{:04}-{p}", y - 1))
+            }
+            Anaphor::Period => {
+                let own = &out[i].value;
+                let own_year = (own.len() == 4 && own.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| own.clone());
+                reporting_period(&out[..i], |j| !year_before(j), dct).map(
+                    |(y, p)| match &own_year {
+                        Some(oy) => format!("{oy}-{p}"),
+                        None => format!("{y:04}-{p}"),
+                    },
+                )
+            }
+            Anaphor::Ref(unit, n) => out[..i]
+                .iter()
+                .rev()
+                .find_map(|t| date_of(&t.value, unit))
+                .and_then(|d| shift(d, unit, n)),
+        };
+        if let Some(v) = new {
+            out[i].value = v;
         }
     }
-    out
+}
+
+/// The reporting period an anaphor refers back to: the last quarter or
+/// half-year named before it (among the timexes `usable` admits) that was
+/// over by the DCT ("will result in a fourth-quarter charge" is no result
+/// period). A span of months named in between ("the first nine months")
+/// is the period instead, so none is returned.
+fn reporting_period(
+    before: &[Timex],
+    usable: impl Fn(usize) -> bool,
+    dct: Option<NaiveDate>,
+) -> Option<(i32, String)> {
+    for (j, t) in before.iter().enumerate().rev() {
+        if !usable(j) {
+            continue;
+        }
+        if t.typ == TimexType::Duration && months_span(&t.value) {
+            return None;
+        }
+        if let Some((y, p)) = period_of(&t.value) {
+            let over = dct.is_none_or(|d| period_end(y, &p).is_some_and(|e| e <= d));
+            if over {
+                return Some((y, p));
+            }
+        }
+    }
+    None
+}
+
+/// `P6M`, `P9M`: a span of several months (a reporting period).
+fn months_span(v: &str) -> bool {
+    v.strip_prefix('P')
+        .and_then(|r| r.strip_suffix('M'))
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|n| (2..12).contains(&n) && n != 3)
+}
+
+/// Last day of quarter/half `p` of year `y`.
+fn period_end(y: i32, p: &str) -> Option<NaiveDate> {
+    let n: u32 = p[1..].parse().ok()?;
+    let last_month = if p.starts_with('Q') { n * 3 } else { n * 6 };
+    let (ny, nm) = if last_month == 12 {
+        (y + 1, 1)
+    } else {
+        (y, last_month + 1)
+    };
+    NaiveDate::from_ymd_opt(ny, nm, 1)?.pred_opt()
+}
+
+/// The calendar prefix of a value at `unit` granularity: `1996-03-26` →
+/// (1996, 3, 26) for days; a year or month value for coarser units.
+fn date_of(v: &str, unit: RefUnit) -> Option<(i32, u32, u32)> {
+    let b = v.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    };
+    if !digits(0..4) || (b.len() > 4 && b[4] != b'-') {
+        return None;
+    }
+    let y: i32 = v[..4].parse().ok()?;
+    let month = (b.len() >= 7 && digits(5..7) && (b.len() == 7 || b[7] == b'-'))
+        .then(|| v[5..7].parse::<u32>().ok())
+        .flatten();
+    let day =
+        (b.len() >= 10 && month.is_some() && digits(8..10) && (b.len() == 10 || b[10] == b'T'))
+            .then(|| v[8..10].parse::<u32>().ok())
+            .flatten();
+    match unit {
+        RefUnit::Year => Some((y, 0, 0)),
+        RefUnit::Month => Some((y, month?, 0)),
+        RefUnit::Day => Some((y, month?, day?)),
+    }
+}
+
+fn shift((y, m, d): (i32, u32, u32), unit: RefUnit, n: i32) -> Option<String> {
+    Some(match unit {
+        RefUnit::Year => format!("{:04}", y + n),
+        RefUnit::Month => {
+            let total = y * 12 + m as i32 - 1 + n;
+            format!(
+                "{:04}-{:02}",
+                total.div_euclid(12),
+                total.rem_euclid(12) + 1
+            )
+        }
+        RefUnit::Day => {
+            let date = NaiveDate::from_ymd_opt(y, m, d)?
+                .checked_add_signed(chrono::Duration::days(n as i64))?;
+            date.format("%Y-%m-%d").to_string()
+        }
+    })
 }
 
 /// `1989-Q3` → (1989, "Q3"); also half-years.
@@ -99,7 +262,7 @@ fn period_of(v: &str) -> Option<(i32, String)> {
 struct Best {
     end: usize,
     timex: Option<Timex>,
-    anaphor: bool,
+    anaphor: Option<Anaphor>,
 }
 
 /// The longest rule match at `s` whose value resolves (ties: earlier rule).
@@ -152,7 +315,7 @@ fn best_at(
             return Some(Best {
                 end: e,
                 timex: None,
-                anaphor: false,
+                anaphor: None,
             });
         }
         let tense = tense_at(g, text, sentences, cache, ss, se);
@@ -161,7 +324,7 @@ fn best_at(
             return Some(Best {
                 end: e,
                 timex: Some(t),
-                anaphor: rule.anaphor.as_deref() == Some("year-before"),
+                anaphor: rule.anaphor,
             });
         }
     }

@@ -72,7 +72,9 @@ struct RawRule {
     #[serde(default)]
     reject_after: Option<String>,
     /// `year-before`: "a year ago" after a quarter or half-year was named
-    /// means that period a year earlier.
+    /// means that period a year earlier; `period`: the last named quarter
+    /// or half-year ("the latest period"); `ref(Y|M|D,n)`: the last named
+    /// date shifted by n units ("the following year" = `ref(Y,+1)`).
     #[serde(default)]
     anaphor: Option<String>,
 }
@@ -93,7 +95,7 @@ pub struct Rule {
     /// `None` for blocking rules (`type = "NONE"`): the text is not a timex.
     pub blocks: bool,
     pub reject_after: Option<Regex>,
-    pub anaphor: Option<String>,
+    pub anaphor: Option<crate::engine::Anaphor>,
 }
 
 /// Everything needed to tag one language.
@@ -267,7 +269,15 @@ fn compile(lang: &str, own: RawFile, common: RawFile) -> Result<Grammar, TimeErr
                 ),
                 None => None,
             },
-            anaphor: r.anaphor.clone(),
+            anaphor: match &r.anaphor {
+                Some(a) => Some(crate::engine::Anaphor::parse(a).ok_or_else(|| {
+                    err(format!(
+                        "rule {}: unknown anaphor {a:?} (year-before, period, ref(Y|M|D,n))",
+                        r.id
+                    ))
+                })?),
+                None => None,
+            },
         });
         expanded.push(pat);
     }

@@ -314,3 +314,119 @@ fn dev_set_value_f1_floor() {
     assert!(r.value.f1 >= 0.90, "dev value F1 {:?}", r.value);
     assert!(r.relaxed.f1 >= 0.95, "dev relaxed F1 {:?}", r.relaxed);
 }
+
+/// Value and text of every timex, for assertions on whole documents.
+fn all(text: &str, lang: &str, dct: &str) -> Vec<(String, String)> {
+    annotate(text, lang, Some(dct), &[])
+        .into_iter()
+        .map(|t| (t.text, t.value))
+        .collect()
+}
+
+fn has(tx: &[(String, String)], text: &str, value: &str) -> bool {
+    tx.iter().any(|(t, v)| t == text && v == value)
+}
+
+#[test]
+fn anaphors_follow_the_named_reporting_period() {
+    // en: the year-ago period is the named quarter a year before; the
+    // latest period the named quarter; a span of months in between is the
+    // period instead; a quarter still running is no reporting period
+    let tx = all(
+        "Third-quarter net rose 11% from a year ago. The quake will cause a \
+         fourth-quarter charge. Sales in the latest period were flat, up from \
+         last year's quarter and from the corresponding period last year. In \
+         the first nine months, net was $306 million, against a loss in the \
+         1988 period.",
+        "en",
+        "1989-11-02",
+    );
+    for (t, v) in [
+        ("a year ago", "1988-Q3"),
+        ("fourth-quarter", "1989-Q4"),
+        ("the latest period", "1989-Q3"),
+        ("last year's quarter", "1988-Q3"),
+        ("the corresponding period last year", "1988-Q3"),
+        ("the 1988 period", "1988"),
+    ] {
+        assert!(has(&tx, t, v), "{t} = {v}: {tx:?}");
+    }
+    let tx = all(
+        "Net fell in the third quarter. Revenue in the 1988 period was higher.",
+        "en",
+        "1989-11-02",
+    );
+    assert!(has(&tx, "the 1988 period", "1988-Q3"), "{tx:?}");
+    // de
+    let tx = all(
+        "Im dritten Quartal stieg der Umsatz auf 3 Milliarden Euro, nach 2,8 \
+         Milliarden im Vorjahresquartal. Im Berichtszeitraum fiel der Gewinn, \
+         im gleichen Zeitraum des Vorjahres war er gestiegen.",
+        "de",
+        "2023-11-02",
+    );
+    for (t, v) in [
+        ("Vorjahresquartal", "2022-Q3"),
+        ("Berichtszeitraum", "2023-Q3"),
+        ("gleichen Zeitraum des Vorjahres", "2022-Q3"),
+    ] {
+        assert!(has(&tx, t, v), "{t} = {v}: {tx:?}");
+    }
+    // nb
+    let tx = all(
+        "I tredje kvartal økte inntektene til 3 milliarder kroner, mot 2,8 \
+         milliarder i samme periode i fjor. I kvartalet falt resultatet.",
+        "nb",
+        "2023-11-02",
+    );
+    assert!(has(&tx, "samme periode i fjor", "2022-Q3"), "{tx:?}");
+    assert!(has(&tx, "kvartalet", "2023-Q3"), "{tx:?}");
+}
+
+#[test]
+fn anaphors_follow_the_named_date() {
+    let tx = all(
+        "On May 12, 1995, he was made a general, and the following year he was \
+         appointed attache. That year his father died. The previous day he had \
+         met the king.",
+        "en",
+        "2024-01-17",
+    );
+    assert!(has(&tx, "the following year", "1996"), "{tx:?}");
+    // the antecedent may itself be resolved: "that year" = the following one
+    assert!(has(&tx, "That year", "1996"), "{tx:?}");
+    assert!(has(&tx, "The previous day", "1995-05-11"), "{tx:?}");
+    // an event, not a date, anchors "the day after the vote": not tagged
+    let tx = all("He resigned the day after the vote.", "en", "2024-01-17");
+    assert!(tx.is_empty(), "{tx:?}");
+    // without a named date the DCT anchors it
+    let tx = all("The following year he retired.", "en", "2024-01-17");
+    assert!(has(&tx, "The following year", "2025"), "{tx:?}");
+
+    let tx = all(
+        "Am 12. Mai 1995 wurde er General, im Jahr darauf Attaché in Washington. \
+         Am Tag darauf reiste er ab. Im selben Jahr starb sein Vater.",
+        "de",
+        "2024-01-17",
+    );
+    assert!(has(&tx, "Jahr darauf", "1996"), "{tx:?}");
+    assert!(has(&tx, "Tag darauf", "1995-05-13"), "{tx:?}");
+    assert!(has(&tx, "selben Jahr", "1995"), "{tx:?}");
+    // "im nächsten Jahr" is next year from the DCT, not from the named date
+    let tx = all(
+        "Am 12. Mai 1995 wurde er General. Im nächsten Jahr wird gewählt.",
+        "de",
+        "2024-01-17",
+    );
+    assert!(has(&tx, "nächsten Jahr", "2025"), "{tx:?}");
+
+    let tx = all(
+        "Den 12. mai 1995 ble han general, og året etter ble han attaché i \
+         Washington. Dagen etter reiste han. Samme år døde faren.",
+        "nb",
+        "2024-01-17",
+    );
+    assert!(has(&tx, "året etter", "1996"), "{tx:?}");
+    assert!(has(&tx, "Dagen etter", "1995-05-13"), "{tx:?}");
+    assert!(has(&tx, "Samme år", "1995"), "{tx:?}");
+}
