@@ -627,8 +627,13 @@ fn tense_at(
             (&g.report, 3),
         ] {
             if let Some(r) = re {
+                // a cue inside a hyphenated compound is no verb
+                // ("lower-than-expected earnings", "long-planned")
                 cues.extend(
                     r.find_iter(st)
+                        .filter(|m| {
+                            !st[..m.start()].ends_with('-') && !st[m.end()..].starts_with('-')
+                        })
                         .map(|m| (sp.start + m.start(), sp.start + m.end(), kind)),
                 );
             }
@@ -666,8 +671,8 @@ fn tense_at(
             a.saturating_sub(se)
         }
     };
-    let pick = |in_clause: bool| -> Option<Tense> {
-        let mut best: Option<(usize, Tense)> = None;
+    let pick = |in_clause: bool, weak: bool| -> Option<Tense> {
+        let mut best: Option<(usize, usize, Tense)> = None;
         for &(a, b, kind) in &sc.cues {
             if a < se && ss < b {
                 continue; // inside the expression
@@ -678,17 +683,20 @@ fn tense_at(
             }
             let d = gap(a, b);
             let t = match kind {
-                0 => Tense::Past,
-                1 => Tense::Future,
-                2 if in_clause && d <= 12 => Tense::Past,
-                3 if in_clause => Tense::Past,
+                0 if !weak => Tense::Past,
+                1 if !weak => Tense::Future,
+                2 if weak && in_clause && d <= 12 => Tense::Past,
+                3 if !weak && in_clause => Tense::Past,
                 _ => continue,
             };
-            if best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, t));
+            // nearest cue; at equal distance the longer one, which
+            // contains the other ("would be paid", "had been due")
+            let len = b - a;
+            if best.is_none_or(|(bd, bl, _)| d < bd || (d == bd && len > bl)) {
+                best = Some((d, len, t));
             }
         }
-        best.map(|(_, t)| t)
+        best.map(|(_, _, t)| t)
     };
     // Last resort: a weak past cue ("-ed") anywhere in the sentence.
     let weak = || {
@@ -697,8 +705,11 @@ fn tense_at(
             .any(|&(a, b, kind)| kind == 2 && !(a < se && ss < b))
             .then_some(Tense::Past)
     };
-    pick(true)
-        .or_else(|| pick(false))
+    // A weak cue ("-ed": also adjectives, "unspecified date") only counts
+    // when the clause has no strong one.
+    pick(true, false)
+        .or_else(|| pick(true, true))
+        .or_else(|| pick(false, false))
         .or_else(weak)
         .unwrap_or(Tense::Unknown)
 }

@@ -430,3 +430,113 @@ fn anaphors_follow_the_named_date() {
     assert!(has(&tx, "Dagen etter", "1995-05-13"), "{tx:?}");
     assert!(has(&tx, "Samme år", "1995"), "{tx:?}");
 }
+
+#[test]
+fn tense_cues_past_plans_passive_futures_and_compounds() {
+    let d = "1989-11-01"; // Wednesday
+    // a plan in the past perfect is past ("had been due" is no future cue)
+    assert_eq!(
+        v(
+            "It had been due to expire Friday evening.",
+            "en",
+            d,
+            "Friday"
+        ),
+        "1989-10-27TEV"
+    );
+    assert_eq!(
+        v("It is due to expire Friday.", "en", d, "Friday"),
+        "1989-11-03"
+    );
+    // a passive future contains its participle: "would be paid" is future
+    assert_eq!(
+        v(
+            "The dividend would be paid on a still unspecified date in January.",
+            "en",
+            d,
+            "January"
+        ),
+        "1990-01"
+    );
+    // "lower-than-expected" is no future cue; "closed" next to it is past
+    assert_eq!(
+        v(
+            "It reported lower-than-expected earnings after the market closed Wednesday.",
+            "en",
+            "1989-10-26",
+            "Wednesday"
+        ),
+        "1989-10-25"
+    );
+    // de: participle + werden is a (passive) future, not a past participle
+    assert_eq!(
+        v(
+            "Die Sonderdividende soll im Januar gezahlt werden.",
+            "de",
+            "2023-10-26",
+            "Januar"
+        ),
+        "2024-01"
+    );
+    assert_eq!(
+        v(
+            "Die Dividende wurde im Januar gezahlt.",
+            "de",
+            "2023-10-26",
+            "Januar"
+        ),
+        "2023-01"
+    );
+    // nb
+    assert_eq!(
+        v(
+            "Utbyttet skal etter planen betales ut i januar.",
+            "nb",
+            "2023-10-26",
+            "januar"
+        ),
+        "2024-01"
+    );
+    assert_eq!(
+        v(
+            "Utbyttet ble betalt ut i januar.",
+            "nb",
+            "2023-10-26",
+            "januar"
+        ),
+        "2023-01"
+    );
+}
+
+#[test]
+fn the_year_as_date_or_duration_and_year_end() {
+    let d = "1989-11-02";
+    let tx = all(
+        "For the year, volume was flat. For the year ended Sept. 30, it earned \
+         more. The deal should close by year-end.",
+        "en",
+        d,
+    );
+    assert_eq!(
+        tx[0],
+        ("the year".to_string(), "1989".to_string()),
+        "{tx:?}"
+    );
+    assert_eq!(tx[1], ("the year".to_string(), "P1Y".to_string()), "{tx:?}");
+    assert!(has(&tx, "year-end", "1989"), "{tx:?}");
+    let tx = all(
+        "Für das Gesamtjahr erwartet der Konzern mehr Umsatz. Bis zum \
+         Jahresende sollen 500 Stellen wegfallen.",
+        "de",
+        d,
+    );
+    assert!(has(&tx, "das Gesamtjahr", "1989"), "{tx:?}");
+    assert!(has(&tx, "Jahresende", "1989"), "{tx:?}");
+    let tx = all(
+        "For hele året venter selskapet vekst. Ved årsskiftet skal 500 stillinger bort.",
+        "nb",
+        d,
+    );
+    assert!(has(&tx, "hele året", "1989"), "{tx:?}");
+    assert!(has(&tx, "årsskiftet", "1989"), "{tx:?}");
+}
