@@ -540,3 +540,38 @@ fn the_year_as_date_or_duration_and_year_end() {
     assert!(has(&tx, "hele året", "1989"), "{tx:?}");
     assert!(has(&tx, "årsskiftet", "1989"), "{tx:?}");
 }
+
+#[test]
+fn offsets_from_events_are_durations_offsets_from_now_dates() {
+    let d = "1989-11-01";
+    let tx = all(
+        "Three days later, the index rose. The banks must wait 30 days before \
+         closing. Two years ago he left. Five years from now it ends. A year \
+         earlier it had lost money.",
+        "en",
+        d,
+    );
+    for (t, v) in [
+        ("Three days", "P3D"),
+        ("30 days", "P30D"),
+        ("Two years ago", "1987"),
+        ("Five years from now", "1994"),
+        ("A year earlier", "1988"),
+    ] {
+        assert!(has(&tx, t, v), "{t} = {v}: {tx:?}");
+    }
+    let tx = all(
+        "Drei Tage später trat er zurück. Vor drei Tagen kam er.",
+        "de",
+        d,
+    );
+    assert!(has(&tx, "Drei Tage", "P3D"), "{tx:?}");
+    assert!(has(&tx, "Vor drei Tagen", "1989-10-29"), "{tx:?}");
+    let tx = all(
+        "Tre dager senere gikk han av. For tre dager siden kom han.",
+        "nb",
+        d,
+    );
+    assert!(has(&tx, "Tre dager", "P3D"), "{tx:?}");
+    assert!(has(&tx, "For tre dager siden", "1989-10-29"), "{tx:?}");
+}
