@@ -5,6 +5,11 @@ use newsgraph_link::{EntityRegistry, Linker, RawMention, name_form, name_key, sa
 use newsgraph_model::{Analysis, EntityType, Sentence};
 use std::sync::OnceLock;
 
+const PER: EntityType = EntityType::PER;
+const ORG: EntityType = EntityType::ORG;
+const LOC: EntityType = EntityType::LOC;
+const MISC: EntityType = EntityType::MISC;
+
 fn linker() -> &'static Linker {
     static L: OnceLock<Linker> = OnceLock::new();
     L.get_or_init(|| Linker::new().expect("embedded data parses"))
@@ -486,20 +491,69 @@ fn organisations_and_official_country_names_link_across_languages() {
         "en",
         &[("United Nations", ORG), ("DPRK", ORG), ("Kremlin", ORG)],
     );
-    for (a, un) in [(&de, "Vereinten Nationen"), (&nb, "FN"), (&en, "United Nations")] {
+    for (a, un) in [
+        (&de, "Vereinten Nationen"),
+        (&nb, "FN"),
+        (&en, "United Nations"),
+    ] {
         assert_eq!(id_of(a, un), "org:gaz:un", "{un}");
     }
     assert_eq!(id_of(&de, "DVRK"), "loc:iso:KP");
-    assert_eq!(id_of(&de, "Demokratische Volksrepublik Korea"), "loc:iso:KP");
+    assert_eq!(
+        id_of(&de, "Demokratische Volksrepublik Korea"),
+        "loc:iso:KP"
+    );
     assert_eq!(id_of(&nb, "Nord-Korea"), "loc:iso:KP");
     assert_eq!(id_of(&en, "DPRK"), "loc:iso:KP");
     // A genitive "person" that names an organisation is the organisation.
     for a in [&de, &nb] {
-        let m = a.mentions.iter().find(|m| m.text == "Kremls").expect("Kremls");
+        let m = a
+            .mentions
+            .iter()
+            .find(|m| m.text == "Kremls")
+            .expect("Kremls");
         assert_eq!((m.entity_id.as_str(), m.typ), ("org:gaz:kremlin", ORG));
     }
     assert_eq!(id_of(&en, "Kremlin"), "org:gaz:kremlin");
     // The canonical name is the English one, whatever the article's language.
     let un = de.mentions.iter().find(|m| m.entity_id == "org:gaz:un");
     assert_eq!(un.map(|m| m.canonical.as_str()), Some("United Nations"));
+}
+
+#[test]
+fn designators_make_places_and_glued_function_words_are_cut() {
+    // A name just after a place designator is a place, whatever the tagger typed.
+    let nb = "Kim møtte Putin på romfartshavnen Vostochny i Amur-provinsen.";
+    let a = link(
+        nb,
+        "nb",
+        &[("Kim", PER), ("Putin", PER), ("Vostochny", MISC)],
+    );
+    let v = a
+        .mentions
+        .iter()
+        .find(|m| m.text == "Vostochny")
+        .expect("Vostochny");
+    assert_eq!(v.typ, LOC, "{:?}", a.mentions);
+    // The designator trimmed from the edge of the span says the same (de).
+    let de = "Das Treffen fand im Kosmodrom Wostotschny statt.";
+    let a = link(de, "de", &[("Kosmodrom Wostotschny", ORG)]);
+    assert_eq!(a.mentions.len(), 1, "{:?}", a.mentions);
+    assert_eq!(
+        (a.mentions[0].text.as_str(), a.mentions[0].typ),
+        ("Wostotschny", LOC)
+    );
+    // Without a designator the tagger's type stands.
+    let a = link("Er sprach mit Gazprom.", "de", &[("Gazprom", ORG)]);
+    assert_eq!(a.mentions[0].typ, ORG);
+    // A missing space before a frequent word: "Nord Koreaist" is North Korea.
+    let de = "Nord Koreaist der offizielle Name.";
+    let a = link(de, "de", &[("Nord Koreaist", PER)]);
+    assert_eq!(a.mentions.len(), 1, "{:?}", a.mentions);
+    assert_eq!(a.mentions[0].text, "Nord Korea");
+    assert_eq!(a.mentions[0].entity_id, "loc:iso:KP");
+    // English: a real name ending in a frequent word is left alone.
+    let a = link("Professor Anderson spoke.", "en", &[("Anderson", PER)]);
+    assert_eq!(a.mentions[0].text, "Anderson");
+    assert_eq!(a.mentions[0].typ, PER);
 }

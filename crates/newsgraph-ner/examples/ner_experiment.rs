@@ -54,6 +54,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     sc.add(g, p);
                 }
             }
+            if let Some(dir) = &pred {
+                let mut s = String::new();
+                conll::write(&ds, &preds, &mut s);
+                std::fs::write(Path::new(dir).join(pred_name(d)), s)?;
+            }
             let r = sc.scores();
             let per: Vec<String> = r
                 .per_type
@@ -132,17 +137,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(dir) = &pred {
             let mut s = String::new();
             conll::write(ds, &preds, &mut s);
-            let base = Path::new(name)
-                .parent()
-                .and_then(|p| p.file_name())
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let file = Path::new(name)
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            std::fs::write(Path::new(dir).join(format!("{base}-{file}")), s)?;
+            std::fs::write(Path::new(dir).join(pred_name(name)), s)?;
         }
     }
     Ok(())
+}
+
+/// `dir-file` of a dev file path, the name its predictions are written under.
+fn pred_name(path: &str) -> String {
+    let p = Path::new(path);
+    let part = |o: Option<&std::ffi::OsStr>| o.map(|f| f.to_string_lossy().into_owned());
+    let base = part(p.parent().and_then(|p| p.file_name())).unwrap_or_default();
+    let file = part(p.file_name()).unwrap_or_default();
+    format!("{base}-{file}")
 }

@@ -10,11 +10,13 @@
 //! names, organisation suffixes) of the token and its neighbours.
 
 use crate::hash::{fnv, fnv_extend, key32};
-use crate::lexicon::{Lexicon, MAX_PLACE_TOKENS, seq_hash};
+use crate::lexicon::{
+    Lexicon, MAX_PLACE_TOKENS, MAX_TITLE_TOKENS, seq_hash, title_hash_extend, title_hash_start,
+};
 
 /// Version of the feature templates; stored in models so that a model is
 /// never used with different features.
-pub const FEATURE_VERSION: u32 = 3;
+pub const FEATURE_VERSION: u32 = 4;
 
 /// Per-token facts computed once per sentence.
 #[derive(Debug, Clone, Default)]
@@ -58,6 +60,19 @@ pub struct TokenInfo {
     pub cluster_src: u8,
     /// Capital preference from the cluster table (see [`Lexicon::cluster`]).
     pub cap_pref: u8,
+    /// Wikipedia-title tag of the greedy longest match (spans starting with
+    /// a capitalised token and ending with a capitalised token or a number,
+    /// up to [`MAX_TITLE_TOKENS`] tokens): 0 none, `b'B'`,
+    /// `b'I'`, `b'L'` (multi-token), `b'U'` (single).
+    pub title: u8,
+    /// Length (capped at 4) of that matched title span, 0 outside.
+    pub title_len: u8,
+    /// The token alone is a Wikipedia title.
+    pub title_one: bool,
+    /// Length (capped at 4) of the longest title starting at this token, 0 if none.
+    pub title_from: u8,
+    /// Length (capped at 4) of the longest title ending at this token, 0 if none.
+    pub title_to: u8,
 }
 
 fn char_class(c: char) -> char {
@@ -172,6 +187,11 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
             cluster,
             cluster_src,
             cap_pref,
+            title: 0,
+            title_len: 0,
+            title_one: false,
+            title_from: 0,
+            title_to: 0,
         });
     }
     // Runs of capitalised tokens.
@@ -274,6 +294,59 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
         }
         i += matched;
     }
+    // Wikipedia titles: every span that starts with a capitalised token and
+    // ends with a capitalised token or a number (names do; looking up only
+    // those keeps the matcher cheap), then the greedy longest match.
+    let mut longest = vec![0usize; tokens.len()];
+    for i in 0..tokens.len() {
+        if !capital(infos[i].case) {
+            continue;
+        }
+        let mut h = title_hash_start();
+        let max = MAX_TITLE_TOKENS.min(tokens.len() - i);
+        for n in 1..=max {
+            let t = &infos[i + n - 1].lower;
+            h = if t.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                fnv_extend(h, t.as_bytes())
+            } else {
+                title_hash_extend(h, t)
+            };
+            if !matches!(infos[i + n - 1].case, b'C' | b'A' | b'M' | b'D' | b'N') {
+                continue;
+            }
+            if lex.is_title_key(key32(h)) {
+                longest[i] = n;
+                if n == 1 {
+                    infos[i].title_one = true;
+                }
+                let end = &mut infos[i + n - 1].title_to;
+                *end = (*end).max(n.min(4) as u8);
+            }
+        }
+        infos[i].title_from = longest[i].min(4) as u8;
+    }
+    let mut i = 0;
+    while i < tokens.len() {
+        let matched = longest[i];
+        if matched == 0 {
+            i += 1;
+            continue;
+        }
+        let len = matched.min(4) as u8;
+        for (k, info) in infos[i..i + matched].iter_mut().enumerate() {
+            info.title_len = len;
+            info.title = if matched == 1 {
+                b'U'
+            } else if k == 0 {
+                b'B'
+            } else if k + 1 == matched {
+                b'L'
+            } else {
+                b'I'
+            };
+        }
+        i += matched;
+    }
     infos
 }
 
@@ -297,7 +370,8 @@ struct Emitter<'a> {
 /// Templates that are also emitted conjoined with the sentence style, so
 /// that fragments (titles, list items, captions: most of WikiANN) and full
 /// sentences (news) can weigh the same evidence differently.
-const STYLED: u64 = (1 << 1)
+const STYLED: u64 = (1 << 56)
+    | (1 << 1)
     | (1 << 2)
     | (1 << 4)
     | (1 << 6)
@@ -566,6 +640,16 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
             ];
             e.f(51, &[&flags]);
         }
+        // Wikipedia titles: the greedy longest match and the token alone.
+        e.f(56, &[&[t.title, t.title_len], &case]);
+        if t.title != 0 {
+            e.f(57, &[&[t.title], &zc, &init]);
+        }
+        let pt = info(ii - 1).map(|p| p.title).unwrap_or(b'^');
+        let nt = info(ii + 1).map(|p| p.title).unwrap_or(b'$');
+        e.f(58, &[&[pt, t.title, nt]]);
+        e.f(59, &[&[t.title_one as u8, t.title, t.place], &case, &zc]);
+        e.f(60, &[&[t.title_from, t.title_to, t.title], &case]);
     }
     offsets.push(out.len());
 }

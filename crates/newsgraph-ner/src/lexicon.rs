@@ -1,8 +1,9 @@
 //! Lexicon and gazetteer tables used as features, embedded from `data/ner/`
 //! (built by `scripts/build_ner_lexicons.py`).
 
-use crate::hash::{IdSet, fnv, fnv_extend};
+use crate::hash::{IdHasher, IdSet, fnv, fnv_extend};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -15,21 +16,134 @@ const PLACES: &str = include_str!("../../../data/ner/places.txt");
 const FIRST_NAMES: &str = include_str!("../../../data/ner/first_names.txt");
 const ORG_SUFFIXES: &str = include_str!("../../../data/ner/org_suffixes.txt");
 const NAME_CONNECTORS: &str = include_str!("../../../data/ner/name_connectors.txt");
+const TITLES: &[u8] = include_bytes!("../../../data/ner/titles.bin.gz");
 
 /// Longest place name, in tokens, that the gazetteer matcher tries.
 pub const MAX_PLACE_TOKENS: usize = 4;
+
+/// Longest token span that the Wikipedia-title matcher tries.
+pub const MAX_TITLE_TOKENS: usize = 6;
+
+/// Set of 32-bit keys of Wikipedia article titles (see
+/// `scripts/build_ner_titles.py`): keys bucketed by their high 16 bits, each
+/// bucket a sorted run of low 16 bits, so that 5.7 million titles take 11 MB.
+pub struct TitleSet {
+    offsets: Vec<u32>,
+    lows: Vec<u16>,
+}
+
+impl TitleSet {
+    /// Decodes the table format written by `scripts/build_ner_titles.py`
+    /// (after gunzip); an unreadable table gives an empty set.
+    fn decode(raw: &[u8]) -> TitleSet {
+        let empty = TitleSet {
+            offsets: vec![0; 65537],
+            lows: Vec::new(),
+        };
+        if raw.len() < 8 || &raw[..4] != b"NGT1" {
+            return empty;
+        }
+        let n = u32::from_le_bytes([raw[4], raw[5], raw[6], raw[7]]) as usize;
+        let mut pos = 8;
+        let mut leb = || -> Option<u32> {
+            let mut v: u32 = 0;
+            for shift in (0..35).step_by(7) {
+                let b = *raw.get(pos)?;
+                pos += 1;
+                v |= ((b & 0x7f) as u32) << shift;
+                if b & 0x80 == 0 {
+                    return Some(v);
+                }
+            }
+            None
+        };
+        let mut offsets = Vec::with_capacity(65537);
+        let mut lows: Vec<u16> = Vec::with_capacity(n.min(1 << 24));
+        for _ in 0..65536 {
+            offsets.push(lows.len() as u32);
+            let Some(count) = leb() else { return empty };
+            let mut v: u32 = 0;
+            for _ in 0..count {
+                let Some(gap) = leb() else { return empty };
+                v += gap;
+                lows.push(v as u16);
+            }
+        }
+        offsets.push(lows.len() as u32);
+        TitleSet { offsets, lows }
+    }
+
+    /// The set shared by all languages, decoded once per process.
+    fn get() -> &'static TitleSet {
+        static SET: OnceLock<TitleSet> = OnceLock::new();
+        SET.get_or_init(|| {
+            let mut raw = Vec::new();
+            if flate2::read::GzDecoder::new(TITLES)
+                .read_to_end(&mut raw)
+                .is_err()
+            {
+                raw.clear();
+            }
+            TitleSet::decode(&raw)
+        })
+    }
+
+    /// Whether the key is in the set.
+    #[inline]
+    pub fn contains(&self, key: u32) -> bool {
+        let b = (key >> 16) as usize;
+        let (s, e) = (self.offsets[b] as usize, self.offsets[b + 1] as usize);
+        self.lows[s..e].binary_search(&(key as u16)).is_ok()
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.lows.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.lows.is_empty()
+    }
+}
+
+/// Continues the title key hash of a span with one more token: only its
+/// lowercase alphanumeric characters count (so `Sioux Falls , South Dakota`
+/// matches the title `sioux_falls,_south_dakota`). Start from
+/// [`title_hash_start`]; the set holds the 32-bit mix (`key32`) of the result.
+pub fn title_hash_extend(mut h: u64, token: &str) -> u64 {
+    let mut buf = [0u8; 4];
+    for c in token.chars() {
+        for lc in c.to_lowercase() {
+            if lc.is_alphanumeric() {
+                h = fnv_extend(h, lc.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    h
+}
+
+/// The title key hash of the empty span.
+pub fn title_hash_start() -> u64 {
+    fnv(b"")
+}
+
+/// FNV-1a hashing of string keys (faster than SipHash on short words; the
+/// tables are fixed data, not attacker-chosen).
+type FnvBuild = BuildHasherDefault<IdHasher>;
 
 /// The lexical resources of one language.
 pub struct Lexicon {
     /// The language whose frequency table is used (`de`, `nb`, `en`, or
     /// another code with an empty table).
     pub lang: String,
-    zipf: HashMap<String, u8>,
-    clusters: HashMap<String, (u32, u8)>,
+    zipf: HashMap<String, u8, FnvBuild>,
+    clusters: HashMap<String, (u32, u8), FnvBuild>,
     places: IdSet,
     first_names: IdSet,
     org_suffixes: IdSet,
     connectors: IdSet,
+    titles: &'static TitleSet,
     /// Fingerprint of the tables, stored in models trained with them.
     pub fingerprint: u64,
 }
@@ -83,7 +197,7 @@ pub fn seq_hash<'a>(tokens: impl Iterator<Item = &'a str>) -> u64 {
 impl Lexicon {
     fn build(lang: &str) -> Lexicon {
         let src = zipf_source(lang);
-        let mut zipf = HashMap::new();
+        let mut zipf = HashMap::default();
         for l in content_lines(src) {
             if let Some((w, b)) = l.split_once('\t')
                 && let Ok(b) = b.trim().parse::<u8>()
@@ -93,7 +207,7 @@ impl Lexicon {
         }
         let csrc = clusters_source(lang);
         let ctext = gunzip(csrc);
-        let mut clusters = HashMap::with_capacity(ctext.len() / 16);
+        let mut clusters = HashMap::with_capacity_and_hasher(ctext.len() / 16, FnvBuild::default());
         for l in content_lines(&ctext) {
             let mut parts = l.split('\t');
             if let (Some(w), Some(c), Some(p)) = (parts.next(), parts.next(), parts.next())
@@ -127,6 +241,7 @@ impl Lexicon {
         for s in [PLACES, FIRST_NAMES, ORG_SUFFIXES, NAME_CONNECTORS] {
             fp = fnv_extend(fp, s.as_bytes());
         }
+        fp = fnv_extend(fp, TITLES);
         Lexicon {
             lang: lang.to_string(),
             zipf,
@@ -135,6 +250,7 @@ impl Lexicon {
             first_names,
             org_suffixes,
             connectors,
+            titles: TitleSet::get(),
             fingerprint: fp,
         }
     }
@@ -170,6 +286,17 @@ impl Lexicon {
     /// Whether the token sequence is a place name in the gazetteer.
     pub fn is_place_hash(&self, h: u64) -> bool {
         self.places.contains(&h)
+    }
+
+    /// Whether the title key (see [`title_hash_extend`]) names a Wikipedia article.
+    #[inline]
+    pub fn is_title_key(&self, key: u32) -> bool {
+        self.titles.contains(key)
+    }
+
+    /// The Wikipedia-title set.
+    pub fn titles(&self) -> &TitleSet {
+        self.titles
     }
 
     /// Whether the token is a known first name.

@@ -197,6 +197,41 @@ fn feature_extraction_facts() {
     assert_eq!(og.len(), 5);
 }
 
+#[test]
+fn wikipedia_title_matches() {
+    let lex = Lexicon::get("en");
+    assert!(lex.titles().len() > 5_000_000, "{}", lex.titles().len());
+    // "paris,_texas": punctuation and case do not matter; the longest match wins.
+    let toks = [
+        "Tickets",
+        "for",
+        "Paris",
+        ",",
+        "Texas",
+        "and",
+        "St.",
+        "Mary",
+        "'s",
+        "Cathedral",
+        ".",
+    ];
+    let infos = token_infos(lex, &toks);
+    let tags: Vec<u8> = infos.iter().map(|t| t.title).collect();
+    assert_eq!(&tags[2..5], b"BIL", "{tags:?}");
+    assert_eq!(&tags[6..10], b"BIIL", "{tags:?}");
+    assert_eq!(infos[6].title_len, 4);
+    assert_eq!(infos[2].title_from, 3);
+    assert_eq!(infos[4].title_to, 3);
+    // "Texas" alone is a title too; lowercase starts are never tried.
+    assert_eq!(infos[4].title_from, 1);
+    assert_eq!(infos[1].title_from, 0);
+    assert_eq!(infos[5].title, 0);
+    // A made-up name is no title; a single famous name is.
+    let infos = token_infos(lex, &["Qzxvbr", "Wlotnik", "met", "Einstein"]);
+    assert_eq!((infos[0].title, infos[1].title), (0, 0));
+    assert!(infos[3].title_one && infos[3].title == b'U');
+}
+
 fn toy_sentences(n: usize) -> Vec<conll::Sentence> {
     // Pattern: a capitalised word after "visited" is a place; after "met" a person.
     let places = ["Zorbia", "Quetland", "Mirova", "Tarsk", "Velbur", "Ostrana"];
