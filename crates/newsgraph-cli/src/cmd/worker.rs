@@ -3,8 +3,10 @@
 //! analysis yet (the store's work queue: leased claims with
 //! `SELECT … FOR UPDATE SKIP LOCKED`), and ONE assigner (elected with an
 //! advisory lock) resolves their results in article order and runs the
-//! post-ingest chain (`refresh::after_ingest`: stories, then the index), so
-//! the stored result equals a single-process `newsgraph ingest`.
+//! post-ingest chain (`refresh::after_ingest`: stories, then the index) once
+//! per arrival unit (the articles one ingest run stored, see
+//! `PgStore::arrival_unit`) with exactly that unit's articles, so the stored
+//! result equals a single-process `newsgraph ingest` of the same input.
 //!
 //! Roles: by default a process analyses and also becomes the assigner if no
 //! other process is; `--assign` only assigns (a standby waits for the lock);
@@ -189,6 +191,8 @@ struct Assigner {
     upto: ArticleId,
     lock: Option<AssignerLock>,
     waiting_logged: bool,
+    /// The ingest run the last "waiting" line named (logged once per run).
+    waiting_for: Option<i64>,
     /// No new election attempt (a fresh connection) before this.
     next_try: Instant,
 }
@@ -200,6 +204,7 @@ impl Assigner {
             upto: -1,
             lock: None,
             waiting_logged: false,
+            waiting_for: None,
             next_try: Instant::now(),
         }
     }
@@ -241,9 +246,12 @@ impl Assigner {
         }
     }
 
-    /// Resolves and commits every completed prefix, then (when anything
-    /// was assigned) runs the post-ingest chain once. Returns how many
-    /// articles were assigned.
+    /// Commits the completed prefix of the current arrival unit (the
+    /// articles one ingest run stored) chunk by chunk, and runs the
+    /// post-ingest chain (`refresh::after_ingest`) once per unit when the
+    /// whole unit is analysed, with exactly that unit's articles, as
+    /// `newsgraph ingest` does at the end of its run. Returns how many
+    /// articles were committed or went through the chain.
     fn step(
         &mut self,
         store: &PgStore,
@@ -252,71 +260,122 @@ impl Assigner {
         stop: &AtomicBool,
     ) -> anyhow::Result<usize> {
         let t0 = Instant::now();
-        let mut ids: Vec<ArticleId> = Vec::new();
-        let mut analysed = 0u64;
-        let (mut first, mut last) = (None, 0);
-        // Under a steady inflow the prefix keeps growing: bring the stories
-        // up to date at least every 10 s of assigning.
+        let mut done = 0;
+        // Bounded, so that a process that also analyses gets back to it.
         while !stop.load(Ordering::Relaxed) && t0.elapsed() < Duration::from_secs(10) {
-            let prefix = store.completed_prefix(args.assign_batch.max(1))?;
-            let Some(end) = prefix.items.last().map(|c| c.article_id) else {
+            let unit = store.arrival_unit()?;
+            if unit.end <= unit.refreshed_upto {
                 break;
-            };
-            if self.analyser.is_none() || self.upto != prefix.assigned_upto {
-                // First step, or the store moved on without us: the registry
-                // starts from the stored entities, as a new ingest run does.
-                self.analyser = Some(StoreAnalyser::for_store(store)?);
-                self.upto = prefix.assigned_upto;
             }
-            let Some(analyser) = &self.analyser else {
-                break;
-            };
-            let mut resolved = Vec::with_capacity(prefix.items.len());
-            let mut these = Vec::with_capacity(prefix.items.len());
-            for c in prefix.items {
-                if let Some((mut a, version)) = c.analysis {
-                    analyser.resolve(c.article_id, &mut a);
-                    resolved.push((c.article_id, a, version));
+            let prefix = store.completed_prefix_upto(args.assign_batch.max(1), unit.end)?;
+            if let Some(end) = prefix.items.last().map(|c| c.article_id) {
+                let from = prefix.assigned_upto + 1;
+                // A unit's first commit starts from the stored entities, as
+                // each `newsgraph ingest` run loads its registry.
+                let unit_start = prefix.assigned_upto <= unit.refreshed_upto;
+                let Some(n) = self.commit(store, prefix, end, unit_start, who)? else {
+                    break;
+                };
+                done += n;
+                if !args.quiet {
+                    log(
+                        who,
+                        &format!("committed the analyses of {n} articles ({from}–{end})"),
+                    );
                 }
-                these.push(c.article_id);
+                continue;
             }
-            // The registry is now ahead of the store until the commit lands.
-            self.upto = -1;
-            if !store.commit_assigned(prefix.assigned_upto, end, &resolved)? {
+            if !unit.stored {
+                if let Some(run) = unit.waiting_for_run
+                    && self.waiting_for != Some(run)
+                {
+                    self.waiting_for = Some(run);
+                    if !args.quiet {
+                        log(
+                            who,
+                            &format!(
+                                "articles {}–{} are analysed; their stories wait for ingest run {run} \
+                                 to finish storing (a killed run's articles go with the next run's)",
+                                unit.refreshed_upto + 1,
+                                unit.end
+                            ),
+                        );
+                    }
+                }
+                break;
+            }
+            let Some(closed) = store.close_unit(unit.refreshed_upto, unit.end)? else {
+                // Some article of the unit is still being analysed, or
+                // another assigner closed it.
+                break;
+            };
+            let t1 = Instant::now();
+            let refreshed =
+                crate::cmd::refresh::after_ingest(store, None, &closed.ids, closed.analysed)?;
+            done += closed.ids.len();
+            if !args.quiet {
+                let stories = refreshed
+                    .stories
+                    .as_ref()
+                    .map(|s| format!("; {} stories", s["stories"]))
+                    .unwrap_or_default();
                 log(
                     who,
-                    "another assigner committed first; re-reading the entity registry",
+                    &format!(
+                        "stories step for arrival unit {}–{} ({} articles) in {:.1} s{stories}",
+                        closed.from + 1,
+                        closed.to,
+                        closed.ids.len(),
+                        t1.elapsed().as_secs_f64()
+                    ),
                 );
-                self.analyser = None;
-                break;
             }
-            ids.extend(these);
-            self.upto = end;
-            analysed += resolved.len() as u64;
-            first.get_or_insert(prefix.assigned_upto + 1);
-            last = end;
         }
-        if ids.is_empty() {
-            return Ok(0);
+        Ok(done)
+    }
+
+    /// Resolves (in id order, through the entity registry) and commits one
+    /// completed prefix ending at `end`; returns how many articles it held,
+    /// `None` when another assigner committed first. `reload`: start the
+    /// registry afresh from the stored entities.
+    fn commit(
+        &mut self,
+        store: &PgStore,
+        prefix: newsgraph_store::Prefix,
+        end: ArticleId,
+        reload: bool,
+        who: &str,
+    ) -> anyhow::Result<Option<usize>> {
+        if reload || self.analyser.is_none() || self.upto != prefix.assigned_upto {
+            // A new unit, the first step, or the store moved on without us:
+            // the registry starts from the stored entities, as a new ingest
+            // run does.
+            self.analyser = Some(StoreAnalyser::for_store(store)?);
+            self.upto = prefix.assigned_upto;
         }
-        let refreshed = crate::cmd::refresh::after_ingest(store, None, &ids, analysed)?;
-        if !args.quiet {
-            let stories = refreshed
-                .stories
-                .as_ref()
-                .map(|s| format!("; {} stories", s["stories"]))
-                .unwrap_or_default();
+        let Some(analyser) = &self.analyser else {
+            return Ok(None);
+        };
+        let n = prefix.items.len();
+        let mut resolved = Vec::with_capacity(prefix.items.len());
+        for c in prefix.items {
+            if let Some((mut a, version)) = c.analysis {
+                analyser.resolve(c.article_id, &mut a);
+                resolved.push((c.article_id, a, version));
+            }
+        }
+        // The registry is now ahead of the store until the commit lands.
+        self.upto = -1;
+        if !store.commit_assigned(prefix.assigned_upto, end, &resolved)? {
             log(
                 who,
-                &format!(
-                    "assigned {} articles ({}–{last}) in {:.1} s{stories}",
-                    ids.len(),
-                    first.unwrap_or(0),
-                    t0.elapsed().as_secs_f64()
-                ),
+                "another assigner committed first; re-reading the entity registry",
             );
+            self.analyser = None;
+            return Ok(None);
         }
-        Ok(ids.len())
+        self.upto = end;
+        Ok(Some(n))
     }
 }
 
