@@ -1,7 +1,7 @@
 //! JSON handlers of `/api/*` and `/healthz`.
 
 use crate::params::{DEFAULT_LIMIT, MAX_LIMIT, Params, date, path_id};
-use crate::{ApiError, AppState, blocking, data};
+use crate::{ApiError, AppState, blocking, data, story};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -129,14 +129,15 @@ pub async fn stories(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiRe
     ok(page)
 }
 
-pub async fn story(State(st): State<AppState>, Path(id): Path<String>) -> ApiResult {
+pub async fn story(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> ApiResult {
     let id = path_id("story", &id)?;
-    let json = blocking(move || data::story_detail_json(&st, id)).await?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        json,
-    )
-        .into_response())
+    let p = Params::parse(q.as_deref(), story::STORY_PARAMS)?;
+    let query = story::StoryQuery::parse(&p)?;
+    ok(blocking(move || data::story_detail(&st, id, &query)).await?)
 }
 
 pub async fn storylines(State(st): State<AppState>, RawQuery(q): RawQuery) -> ApiResult {
@@ -338,11 +339,13 @@ pub async fn ingest(State(st): State<AppState>, headers: HeaderMap, body: Bytes)
         let report = ingestor
             .ingest_jsonl(&body)
             .map_err(|e| ApiError::internal(format!("ingest failed: {e}")))?;
-        if let Some(index) = &st2.index {
-            newsgraph_index::index_articles(st2.store.as_ref(), index, &report.article_ids)?;
+        // Index once: the ingestor says whether it already did.
+        if !report.index_updated
+            && let Some(index) = &st2.index
+        {
+            newsgraph_index::update_index(st2.store.as_ref(), index, &report.article_ids)?;
         }
         *st2.cache.stories_guard() = None;
-        st2.cache.clear_story_details();
         Ok(report)
     })
     .await?;

@@ -1,11 +1,12 @@
 //! What the API and the pages show, gathered from the store and the index
 //! (blocking code; callers run it on the blocking pool).
 
+use crate::story::{self, StoryCache, StoryDetail, StoryQuery};
 use crate::{ApiError, AppState};
-use newsgraph_events::{ArticleMeta, Difference, MergedEvent};
+use newsgraph_events::MergedEvent;
 use newsgraph_index::{DayCount, EntityFacet, SearchRequest, SortOrder};
-use newsgraph_model::{Analysis, Article, ArticleId, Entity, EntityRef, Event, Quote, Story};
-use newsgraph_store::{EntityMention, Store, StoryFilter};
+use newsgraph_model::{Analysis, Article, ArticleId, Entity, Story};
+use newsgraph_store::{EntityMention, StoryFilter};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,31 +14,15 @@ use std::time::{Duration, Instant};
 /// How long the list of all stories is reused between requests.
 const STORY_CACHE_TTL: Duration = Duration::from_secs(5);
 
-/// How long a story's rendered JSON is reused (how stale a story page may be).
-const STORY_DETAIL_TTL: Duration = Duration::from_secs(10);
-/// Story details kept at most (the cache is emptied when full).
-const STORY_DETAIL_MAX: usize = 512;
-
-/// A story's `GET /api/stories/{id}` JSON, valid while the story record is
-/// the same: (when made, the record it was made from, the JSON).
-type DetailEntry = (Instant, newsgraph_store::StoryRecord, axum::body::Bytes);
-
 /// Caches shared by requests.
 #[derive(Default)]
 pub struct Cache {
     stories: Mutex<Option<(Instant, Arc<Vec<Story>>)>>,
-    details: Mutex<std::collections::HashMap<i64, DetailEntry>>,
+    /// What is derived from all members of a story, per story version.
+    pub details: StoryCache,
 }
 
 impl Cache {
-    /// Forgets every cached story detail (after an ingest through the API).
-    pub fn clear_story_details(&self) {
-        self.details
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-    }
-
     /// The cached story list (set to `None` to drop it).
     pub fn stories_guard(&self) -> std::sync::MutexGuard<'_, Option<(Instant, Arc<Vec<Story>>)>> {
         self.stories.lock().unwrap_or_else(|p| p.into_inner())
@@ -52,34 +37,6 @@ pub struct ArticleDetail {
     pub analysis: Option<Analysis>,
     pub model_version: Option<String>,
     pub story_ids: Vec<i64>,
-}
-
-/// A member article of a story, as `newsgraph story --json` lists it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Member {
-    pub id: ArticleId,
-    pub title: String,
-    pub lang: String,
-    pub source: Option<String>,
-    pub published: Option<String>,
-}
-
-/// `GET /api/stories/{id}`: `newsgraph story --json` plus merged events and
-/// where sources differ.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoryDetail {
-    pub story: Story,
-    pub members: Vec<Member>,
-    /// The story's timeline as the stories engine built it (dated statements
-    /// and events with their articles, languages and sources).
-    pub timeline: serde_json::Value,
-    pub entities: Vec<EntityRef>,
-    /// Why each member belongs (from the stories engine).
-    pub why: serde_json::Value,
-    /// The members' events merged across articles.
-    pub events: Vec<MergedEvent>,
-    /// Details on which the sources differ.
-    pub differences: Vec<Difference>,
 }
 
 /// `GET /api/entities/{id}`.
@@ -125,109 +82,11 @@ pub fn article_detail(st: &AppState, id: ArticleId) -> Result<ArticleDetail, Api
     })
 }
 
-/// Events and quotes of articles, with their metadata.
-type Gathered = (
-    Vec<(ArticleId, Event)>,
-    Vec<(ArticleId, Quote)>,
-    Vec<ArticleMeta>,
-    Vec<Member>,
-);
-
-fn gather(store: &dyn Store, ids: &[ArticleId]) -> Result<Gathered, ApiError> {
-    let mut events = Vec::new();
-    let mut quotes = Vec::new();
-    let mut metas = Vec::new();
-    let mut members = Vec::new();
-    for &id in ids {
-        let Some(a) = store.get_article(id)? else {
-            continue;
-        };
-        if let Some(an) = store.get_analysis(id)? {
-            events.extend(an.analysis.events.into_iter().map(|e| (id, e)));
-            quotes.extend(an.analysis.quotes.into_iter().map(|q| (id, q)));
-        }
-        metas.push(ArticleMeta {
-            id,
-            source: a.source.clone(),
-            lang: a.lang.clone(),
-        });
-        members.push(Member {
-            id,
-            title: a.title,
-            lang: a.lang,
-            source: a.source,
-            published: a.published,
-        });
-    }
-    Ok((events, quotes, metas, members))
-}
-
-pub fn story_detail(st: &AppState, id: i64) -> Result<StoryDetail, ApiError> {
-    story_detail_in(st.store.as_ref(), id)
-}
-
-/// The JSON of `GET /api/stories/{id}`, reused for [`STORY_DETAIL_TTL`]
-/// (like the story list): a big story gathers the analyses of all its
-/// members and its stored record (timeline) alone is megabytes of JSON, so
-/// even validating a cached answer against the record costs tens of ms.
-pub fn story_detail_json(st: &AppState, id: i64) -> Result<axum::body::Bytes, ApiError> {
-    {
-        let details = st.cache.details.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((at, _, json)) = details.get(&id)
-            && at.elapsed() < STORY_DETAIL_TTL
-        {
-            return Ok(json.clone());
-        }
-    }
-    let rec = st
-        .store
-        .get_story(id)?
-        .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
-    let detail = story_detail_from(st.store.as_ref(), rec.clone())?;
-    let json = axum::body::Bytes::from(
-        serde_json::to_vec(&detail).map_err(|e| ApiError::internal(e.to_string()))?,
-    );
-    let mut details = st.cache.details.lock().unwrap_or_else(|p| p.into_inner());
-    if details.len() >= STORY_DETAIL_MAX {
-        details.clear();
-    }
-    details.insert(id, (Instant::now(), rec, json.clone()));
-    Ok(json)
-}
-
-/// One story with its members, timeline, entities, merged events and the
-/// differences between its sources: the shape of `GET /api/stories/{id}`
-/// and of `newsgraph story ID --json`.
-pub fn story_detail_in(store: &dyn Store, id: i64) -> Result<StoryDetail, ApiError> {
-    let rec = store
-        .get_story(id)?
-        .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
-    story_detail_from(store, rec)
-}
-
-fn story_detail_from(
-    store: &dyn Store,
-    rec: newsgraph_store::StoryRecord,
-) -> Result<StoryDetail, ApiError> {
-    let (events, quotes, metas, members) = gather(store, &rec.story.article_ids)?;
-    let merged = newsgraph_events::merge_events(&events);
-    let differences = newsgraph_events::differences(&merged, &quotes, &metas);
-    let field = |k: &str| {
-        rec.extra
-            .get(k)
-            .cloned()
-            .filter(|v| !v.is_null())
-            .unwrap_or(serde_json::json!([]))
-    };
-    Ok(StoryDetail {
-        timeline: field("timeline"),
-        why: field("why"),
-        entities: rec.story.top_entities.clone(),
-        story: rec.story,
-        members,
-        events: merged,
-        differences,
-    })
+/// A story's detail for `q` (derived data from the cache, the members'
+/// page from the store).
+pub fn story_detail(st: &AppState, id: i64, q: &StoryQuery) -> Result<StoryDetail, ApiError> {
+    let p = st.cache.details.get(&st.store, id)?;
+    story::render(st.store.as_ref(), &p, q)
 }
 
 /// Events: of one story (merged), of one article (merged), or of the newest
@@ -238,13 +97,10 @@ pub fn events(
     article: Option<ArticleId>,
     limit: usize,
 ) -> Result<Vec<MergedEvent>, ApiError> {
-    let ids: Vec<ArticleId> = if let Some(s) = story {
-        st.store
-            .get_story(s)?
-            .ok_or_else(|| ApiError::not_found(format!("no story {s}")))?
-            .story
-            .article_ids
-    } else if let Some(a) = article {
+    if let Some(s) = story {
+        return Ok(st.cache.details.get(&st.store, s)?.events.clone());
+    }
+    let ids: Vec<ArticleId> = if let Some(a) = article {
         if st.store.get_article(a)?.is_none() {
             return Err(ApiError::not_found(format!("no article {a}")));
         }
@@ -262,7 +118,12 @@ pub fn events(
             .map(|a| a.id)
             .collect()
     };
-    let (events, _, _, _) = gather(st.store.as_ref(), &ids)?;
+    let mut events = Vec::new();
+    for id in ids {
+        if let Some(an) = st.store.get_analysis(id)? {
+            events.extend(an.analysis.events.into_iter().map(|e| (id, e)));
+        }
+    }
     Ok(newsgraph_events::merge_events(&events))
 }
 

@@ -16,10 +16,15 @@ mod error;
 mod html;
 mod openapi;
 mod params;
+mod story;
 mod ui;
 
-pub use data::{ArticleDetail, EntityDetail, FrontStory, StoryDetail, story_detail_in};
+pub use data::{ArticleDetail, EntityDetail, FrontStory};
 pub use error::ApiError;
+pub use story::{
+    Member, PageInfo, StoryDetail, StoryPages, StoryQuery, StorySummary, ValueCount,
+    story_detail_in, story_page_in,
+};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -36,8 +41,9 @@ use std::time::Duration;
 /// `newsgraph ingest` reads JSONL). Implemented by the CLI over the ingest
 /// pipeline (and its analyser and story steps).
 pub trait Ingestor: Send + Sync {
-    /// Ingests `jsonl`; returns the run's summary (any JSON) and the ids of
-    /// newly stored articles, which the server then adds to the search index.
+    /// Ingests `jsonl`; returns the run's summary (any JSON), the ids of
+    /// newly stored articles and whether the search index was brought up to
+    /// date with everything the ingest changed ([`IngestReport::index_updated`]).
     fn ingest_jsonl(&self, jsonl: &[u8]) -> Result<IngestReport, String>;
 }
 
@@ -45,7 +51,14 @@ pub trait Ingestor: Send + Sync {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IngestReport {
     pub summary: serde_json::Value,
+    /// Articles the ingest stored.
     pub article_ids: Vec<ArticleId>,
+    /// `true` when the ingestor already updated the server's search index
+    /// for every article the ingest changed (new ones, and those whose story
+    /// or publication date changed): the server then leaves the index alone.
+    /// `false`: the server updates it ([`newsgraph_index::update_index`]
+    /// with `article_ids`, which also finds the articles whose story moved).
+    pub index_updated: bool,
 }
 
 /// Server settings.

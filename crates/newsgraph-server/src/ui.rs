@@ -3,6 +3,7 @@
 use crate::api::{SEARCH_PARAMS, search_request};
 use crate::html::{esc, highlighted, page, span, url};
 use crate::params::{Params, path_id};
+use crate::story::{self, PageInfo, StoryDetail, StoryQuery};
 use crate::{ApiError, AppState, blocking, data};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
@@ -132,25 +133,124 @@ struct TimelineEntry {
     sources: Vec<String>,
 }
 
-pub async fn story(State(st): State<AppState>, Path(id): Path<String>) -> Response {
+/// Members listed per language column on a story page without a language
+/// filter (the column links to the language's full, paged list).
+const COLUMN_MEMBERS: usize = 20;
+
+pub async fn story(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
     let id = match path_id("story", &id) {
         Ok(i) => i,
         Err(e) => return error_page(e),
     };
+    let q = match Params::parse(q.as_deref(), story::STORY_PARAMS)
+        .and_then(|p| StoryQuery::parse(&p))
+    {
+        Ok(q) => q,
+        Err(e) => return error_page(e),
+    };
     html(
         blocking(move || {
-            let d = data::story_detail(&st, id)?;
-            Ok(page(&d.story.title, &story_body(&d), ""))
+            // Without a language filter: one column per language, each with
+            // its first members; with one: that language's page.
+            let per_lang = q.lang.is_none();
+            let shown = if per_lang {
+                StoryQuery {
+                    limit: 0,
+                    ..q.clone()
+                }
+            } else {
+                q.clone()
+            };
+            let d = data::story_detail(&st, id, &shown)?;
+            let mut columns = Vec::new();
+            if per_lang {
+                for l in &d.summary.languages {
+                    let members = st
+                        .store
+                        .story_members(id, Some(&l.value), 0, COLUMN_MEMBERS)?;
+                    columns.push((l.value.clone(), l.count, members));
+                }
+            } else if let Some(l) = &q.lang {
+                columns.push((l.clone(), d.pages.members.total, d.members.clone()));
+            }
+            Ok(page(&d.story.title, &story_body(&d, &q, &columns), ""))
         })
         .await,
     )
 }
 
-fn story_body(d: &data::StoryDetail) -> String {
+/// The story page's URL for `q` (only parameters that differ from the defaults).
+fn story_href(id: i64, q: &StoryQuery, anchor: &str) -> String {
+    let d = StoryQuery::default();
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(l) = &q.lang {
+        parts.push(format!("lang={}", url(l)));
+    }
+    for (k, v, dv) in [
+        ("offset", q.offset, d.offset),
+        ("limit", q.limit, d.limit),
+        ("timeline_offset", q.timeline_offset, d.timeline_offset),
+        ("timeline_limit", q.timeline_limit, d.timeline_limit),
+        ("events_offset", q.events_offset, d.events_offset),
+        ("events_limit", q.events_limit, d.events_limit),
+    ] {
+        if v != dv {
+            parts.push(format!("{k}={v}"));
+        }
+    }
+    let query = if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&amp;"))
+    };
+    format!("/stories/{id}{query}#{anchor}")
+}
+
+/// "Shown a–b of n" and previous/next links for one list of a story page.
+fn pager(
+    b: &mut String,
+    what: &str,
+    info: &PageInfo,
+    shown: usize,
+    href: impl Fn(usize) -> String,
+) {
+    if info.total as usize <= shown && info.offset == 0 {
+        return;
+    }
+    let _ = write!(
+        b,
+        "<nav class=\"pager\"><span class=\"muted\">{what} {}–{} of {}</span>",
+        (info.offset + 1).min(info.total as usize),
+        info.offset + shown,
+        info.total
+    );
+    if info.offset > 0 {
+        let prev = info.offset.saturating_sub(info.limit.max(1));
+        let _ = write!(b, "<a rel=\"prev\" href=\"{}\">← Previous</a>", href(prev));
+    }
+    if ((info.offset + shown) as u64) < info.total && shown > 0 {
+        let _ = write!(
+            b,
+            "<a rel=\"next\" href=\"{}\">More →</a>",
+            href(info.offset + shown)
+        );
+    }
+    b.push_str("</nav>");
+}
+
+fn story_body(
+    d: &StoryDetail,
+    q: &StoryQuery,
+    columns: &[(String, u64, Vec<story::Member>)],
+) -> String {
     let s = &d.story;
-    let lang_of: BTreeMap<i64, (String, String)> = d
-        .members
+    let lang_of: BTreeMap<i64, (String, String)> = columns
         .iter()
+        .flat_map(|(_, _, ms)| ms.iter())
         .map(|m| {
             (
                 m.id,
@@ -161,30 +261,47 @@ fn story_body(d: &data::StoryDetail) -> String {
             )
         })
         .collect();
-    let mut langs: Vec<String> = d.members.iter().map(|m| m.lang.clone()).collect();
+    let mut langs: Vec<String> = d
+        .summary
+        .languages
+        .iter()
+        .map(|c| c.value.clone())
+        .collect();
     langs.sort();
-    langs.dedup();
 
     let mut b = String::new();
     let _ = write!(
         b,
         "<h1>{}</h1><p class=\"meta\">{} articles · {} · {}</p>",
         esc(&s.title),
-        s.article_ids.len(),
-        span(s.start.as_deref(), s.end.as_deref()),
-        langs_html(&langs)
+        d.summary.articles,
+        span(d.summary.start.as_deref(), d.summary.end.as_deref()),
+        d.summary
+            .languages
+            .iter()
+            .map(|c| format!("<span class=\"lang\">{}</span> {}", esc(&c.value), c.count))
+            .collect::<Vec<_>>()
+            .join(" ")
     );
-    if !s.sources.is_empty() {
+    if !d.summary.sources.is_empty() {
         let _ = write!(
             b,
             "<p class=\"outlets\">{}</p>",
-            esc(&s.sources.join(" · "))
+            d.summary
+                .sources
+                .iter()
+                .map(|c| format!("{} ({})", esc(&c.value), c.count))
+                .collect::<Vec<_>>()
+                .join(" · ")
         );
     }
 
     // Timeline: one row per date, one column per language, sources side by side.
-    let entries: Vec<TimelineEntry> =
-        serde_json::from_value(d.timeline.clone()).unwrap_or_default();
+    let entries: Vec<TimelineEntry> = d
+        .timeline
+        .iter()
+        .filter_map(|t| serde_json::from_str(t.get()).ok())
+        .collect();
     b.push_str("<section id=\"timeline\"><h2>Timeline</h2>");
     let mut rows: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
     for e in &entries {
@@ -218,7 +335,8 @@ fn story_body(d: &data::StoryDetail) -> String {
                 .push(item.clone());
         }
     }
-    if rows.is_empty() {
+    let from_events = d.summary.timeline == 0;
+    if from_events {
         // No timeline from the stories engine: use the merged events' dates.
         for ev in &d.events {
             let Some(date) = &ev.date else { continue };
@@ -240,14 +358,18 @@ fn story_body(d: &data::StoryDetail) -> String {
     if rows.is_empty() {
         b.push_str("<p class=\"muted\">No dated statements or events in this story yet.</p>");
     } else {
+        let mut cols = langs.clone();
+        if rows.values().any(|r| r.contains_key("und")) && !cols.iter().any(|l| l == "und") {
+            cols.push("und".into());
+        }
         b.push_str("<table class=\"timeline\"><thead><tr><th scope=\"col\">Date</th>");
-        for l in &langs {
+        for l in &cols {
             let _ = write!(b, "<th scope=\"col\" lang=\"{0}\">{0}</th>", esc(l));
         }
         b.push_str("</tr></thead><tbody>");
         for (date, by_lang) in &rows {
             let _ = write!(b, "<tr><th scope=\"row\">{}</th>", esc(date));
-            for l in &langs {
+            for l in &cols {
                 b.push_str("<td>");
                 if let Some(items) = by_lang.get(l) {
                     for i in items {
@@ -259,6 +381,35 @@ fn story_body(d: &data::StoryDetail) -> String {
             b.push_str("</tr>");
         }
         b.push_str("</tbody></table>");
+    }
+    if from_events {
+        pager(&mut b, "Events", &d.pages.events, d.events.len(), |o| {
+            story_href(
+                s.id,
+                &StoryQuery {
+                    events_offset: o,
+                    ..q.clone()
+                },
+                "timeline",
+            )
+        });
+    } else {
+        pager(
+            &mut b,
+            "Entries",
+            &d.pages.timeline,
+            d.timeline.len(),
+            |o| {
+                story_href(
+                    s.id,
+                    &StoryQuery {
+                        timeline_offset: o,
+                        ..q.clone()
+                    },
+                    "timeline",
+                )
+            },
+        );
     }
     b.push_str("</section>");
 
@@ -295,14 +446,32 @@ fn story_body(d: &data::StoryDetail) -> String {
     b.push_str("</section>");
 
     // Members by language.
-    b.push_str("<section id=\"articles\"><h2>Articles by language</h2><div class=\"cols\">");
-    for l in &langs {
+    b.push_str("<section id=\"articles\"><h2>Articles by language</h2>");
+    if q.lang.is_some() {
         let _ = write!(
             b,
-            "<div class=\"col\" lang=\"{0}\"><h3><span class=\"lang\">{0}</span></h3><ul>",
-            esc(l)
+            "<p class=\"meta\"><a href=\"{}\">All languages</a></p>",
+            story_href(
+                s.id,
+                &StoryQuery {
+                    lang: None,
+                    offset: 0,
+                    ..q.clone()
+                },
+                "articles"
+            )
         );
-        for m in d.members.iter().filter(|m| &m.lang == l) {
+    }
+    b.push_str("<div class=\"cols\">");
+    for (l, total, members) in columns {
+        let _ = write!(
+            b,
+            "<div class=\"col\" lang=\"{0}\"><h3><span class=\"lang\">{0}</span> <small>{1} article{2}</small></h3><ul>",
+            esc(l),
+            total,
+            if *total == 1 { "" } else { "s" }
+        );
+        for m in members {
             let _ = write!(
                 b,
                 "<li><a href=\"/articles/{}\">{}</a><br><span class=\"src\">{} · {}</span></li>",
@@ -312,9 +481,40 @@ fn story_body(d: &data::StoryDetail) -> String {
                 esc(m.published.as_deref().unwrap_or("undated"))
             );
         }
-        b.push_str("</ul></div>");
+        b.push_str("</ul>");
+        if q.lang.is_none() && (members.len() as u64) < *total {
+            let _ = write!(
+                b,
+                "<p><a class=\"more\" href=\"{}\">All {} {} articles →</a></p>",
+                story_href(
+                    s.id,
+                    &StoryQuery {
+                        lang: Some(l.clone()),
+                        offset: 0,
+                        ..q.clone()
+                    },
+                    "articles"
+                ),
+                total,
+                esc(l)
+            );
+        }
+        b.push_str("</div>");
     }
-    b.push_str("</div></section>");
+    b.push_str("</div>");
+    if q.lang.is_some() {
+        pager(&mut b, "Articles", &d.pages.members, d.members.len(), |o| {
+            story_href(
+                s.id,
+                &StoryQuery {
+                    offset: o,
+                    ..q.clone()
+                },
+                "articles",
+            )
+        });
+    }
+    b.push_str("</section>");
 
     // Entities.
     if !d.entities.is_empty() {

@@ -201,6 +201,8 @@ fn fixture() -> Fixture {
 /// Stores JSONL lines ({"title","text","lang","source","published"}) directly.
 struct TestIngestor {
     store: Arc<dyn Store>,
+    /// Index the new articles itself (and say so), as the CLI's ingestor does.
+    index: Option<Arc<SearchIndex>>,
 }
 
 impl Ingestor for TestIngestor {
@@ -237,14 +239,26 @@ impl Ingestor for TestIngestor {
                 _ => None,
             })
             .collect::<Vec<_>>();
+        let mut indexed = 0;
+        if let Some(index) = &self.index {
+            indexed = newsgraph_index::update_index(self.store.as_ref(), index, &ids)
+                .map_err(|e| e.to_string())?
+                .articles;
+        }
         Ok(IngestReport {
-            summary: json!({"ingested": ids.len()}),
+            summary: json!({"ingested": ids.len(), "indexed": indexed}),
             article_ids: ids,
+            index_updated: self.index.is_some(),
         })
     }
 }
 
 fn app(f: &Fixture, token: Option<&str>) -> Router {
+    app_with(f, token, None)
+}
+
+/// The app over `f`; `ingest_index`: the ingestor updates this index itself.
+fn app_with(f: &Fixture, token: Option<&str>, ingest_index: Option<Arc<SearchIndex>>) -> Router {
     let config = Config {
         token: token.map(String::from),
         max_ingest_bytes: 4096,
@@ -252,6 +266,7 @@ fn app(f: &Fixture, token: Option<&str>) -> Router {
     };
     let ingestor: Arc<dyn Ingestor> = Arc::new(TestIngestor {
         store: f.store.clone(),
+        index: ingest_index,
     });
     newsgraph_server::router(AppState::new(
         f.store.clone(),
@@ -407,6 +422,330 @@ async fn stories_storylines_and_events() {
     expect_error(&app, "/api/events?story=x", StatusCode::BAD_REQUEST).await;
 }
 
+/// A story of `n` members (ids 4..) in de and nb, with a timeline of `n`
+/// entries, one `why` per member and one event per member.
+fn big_story(f: &Fixture, n: u32) -> Vec<i64> {
+    let arts: Vec<PreparedArticle> = (0..n)
+        .map(|i| {
+            let (lang, src) = if i % 3 == 2 {
+                ("nb", "NRK")
+            } else {
+                ("de", "ZDF")
+            };
+            prepared(
+                1000 + i,
+                &format!("Bericht {i}"),
+                &format!("Bericht Nummer {i} über das Treffen."),
+                lang,
+                src,
+                &format!("2024-02-{:02}", 1 + i % 28),
+            )
+        })
+        .collect();
+    let out = f
+        .store
+        .insert_batch(
+            &Batch {
+                articles: &arts,
+                ..Default::default()
+            },
+            &NearDupPolicy::default(),
+        )
+        .unwrap();
+    let ids: Vec<i64> = out
+        .iter()
+        .map(|o| match o {
+            newsgraph_store::InsertOutcome::Inserted { id, .. } => *id,
+            o => panic!("{o:?}"),
+        })
+        .collect();
+    let analyses: Vec<(i64, Analysis)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| {
+            let sentence = format!("Bericht Nummer {i} über das Treffen.");
+            let event: newsgraph_model::Event = serde_json::from_value(json!({
+                "type": "CONSULT", "cameo": "04", "mode": "meet",
+                "source": [{"text": format!("Minister{i}"), "entity_id": null, "canonical": null}],
+                "target": [{"text": format!("Gast{i}"), "entity_id": null, "canonical": null}],
+                "date": format!("2023-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+                "place": null, "modality": "asserted", "trigger": "Treffen",
+                "attributed_to": [],
+                "provenance": {"article_id": id, "start": 0, "end": sentence.len(), "sentence": sentence}
+            }))
+            .unwrap();
+            (
+                id,
+                Analysis {
+                    lang: "de".into(),
+                    events: vec![event],
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    f.store.put_analyses(&analyses, "test").unwrap();
+    let timeline: Vec<Value> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| json!({"date": format!("2024-02-{:02}", 1 + i % 28), "kind": "statement",
+            "text": format!("Eintrag {i}"), "article_ids": [id], "languages": [if i % 3 == 2 {"nb"} else {"de"}],
+            "sources": ["ZDF"]}))
+        .collect();
+    let why: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            json!({"article_id": id, "join_score": 0.5, "closest": null,
+            "shared_entities": [], "shared_dates": [], "shared_terms": [format!("t{id}")]})
+        })
+        .collect();
+    let story = Story {
+        id: 9,
+        title: "Großes Treffen".into(),
+        article_ids: ids.clone(),
+        languages: vec!["de".into(), "nb".into()],
+        sources: vec!["NRK".into(), "ZDF".into()],
+        start: Some("2024-02-01".into()),
+        end: Some("2024-02-28".into()),
+        storyline_id: None,
+        top_entities: vec![],
+    };
+    f.store
+        .update_stories(
+            &[],
+            &[StoryRecord {
+                story,
+                extra: json!({"timeline": timeline, "why": why}),
+            }],
+            &[],
+            &[],
+            None,
+        )
+        .unwrap();
+    ids
+}
+
+fn ids_of(v: &Value, key: &str) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x[key].as_i64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn story_detail_is_paged() {
+    let f = fixture();
+    let ids = big_story(&f, 30);
+    let app = app(&f, None);
+    let (s, v) = get_json(&app, "/api/stories/9").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    // Defaults: 50 members, 100 timeline entries, 50 events: all of 30.
+    assert_eq!(ids_of(&v["members"], "id"), ids);
+    assert_eq!(
+        v["pages"]["members"],
+        json!({"total": 30, "offset": 0, "limit": 30})
+    );
+    assert_eq!(v["pages"]["timeline"]["total"], 30);
+    assert_eq!(v["pages"]["events"]["total"], 30);
+    assert_eq!(v["events"].as_array().unwrap().len(), 30);
+    // The summary is complete: counts per language and outlet, span.
+    assert_eq!(v["summary"]["articles"], 30);
+    assert_eq!(
+        v["summary"]["languages"],
+        json!([{"value": "de", "count": 20}, {"value": "nb", "count": 10}])
+    );
+    assert_eq!(
+        v["summary"]["sources"],
+        json!([{"value": "ZDF", "count": 20}, {"value": "NRK", "count": 10}])
+    );
+    assert_eq!(v["summary"]["start"], "2024-02-01");
+    assert_eq!(v["story"]["article_ids"].as_array().unwrap().len(), 30);
+
+    // Members page: ascending id, totals, why follows the members shown.
+    let (_, v) = get_json(&app, "/api/stories/9?limit=7&offset=7").await;
+    assert_eq!(ids_of(&v["members"], "id"), ids[7..14].to_vec());
+    assert_eq!(ids_of(&v["why"], "article_id"), ids[7..14].to_vec());
+    assert_eq!(
+        v["pages"]["members"],
+        json!({"total": 30, "offset": 7, "limit": 7})
+    );
+    // Pages tile the list without gaps or repeats.
+    let mut seen = Vec::new();
+    for off in (0..30).step_by(8) {
+        let (_, v) = get_json(&app, &format!("/api/stories/9?limit=8&offset={off}")).await;
+        seen.extend(ids_of(&v["members"], "id"));
+    }
+    assert_eq!(seen, ids);
+    // Past the end: an empty page, same totals.
+    let (_, v) = get_json(&app, "/api/stories/9?offset=30").await;
+    assert_eq!(v["members"], json!([]));
+    assert_eq!(v["pages"]["members"]["total"], 30);
+    // One language.
+    let (_, v) = get_json(&app, "/api/stories/9?lang=nb&limit=4&offset=2").await;
+    let nb: Vec<i64> = ids.iter().copied().skip(2).step_by(3).collect();
+    assert_eq!(ids_of(&v["members"], "id"), nb[2..6].to_vec());
+    assert!(
+        v["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["lang"] == "nb")
+    );
+    assert_eq!(v["pages"]["members"]["total"], 10);
+    assert_eq!(v["pages"]["lang"], "nb");
+    let (_, v) = get_json(&app, "/api/stories/9?lang=fr").await;
+    assert_eq!(v["members"], json!([]));
+    assert_eq!(v["pages"]["members"]["total"], 0);
+
+    // Timeline and events pages, in the order of the whole list.
+    let (_, all) = get_json(&app, "/api/stories/9?timeline_limit=500&events_limit=500").await;
+    let (_, v) = get_json(
+        &app,
+        "/api/stories/9?timeline_limit=5&timeline_offset=10&events_limit=3&events_offset=27",
+    )
+    .await;
+    assert_eq!(
+        v["timeline"].as_array().unwrap()[..],
+        all["timeline"].as_array().unwrap()[10..15]
+    );
+    assert_eq!(
+        v["events"].as_array().unwrap()[..],
+        all["events"].as_array().unwrap()[27..30]
+    );
+    assert_eq!(
+        v["pages"]["timeline"],
+        json!({"total": 30, "offset": 10, "limit": 5})
+    );
+    assert_eq!(
+        v["pages"]["events"],
+        json!({"total": 30, "offset": 27, "limit": 3})
+    );
+    // Differences and entities stay complete on every page.
+    assert_eq!(v["differences"], all["differences"]);
+    // limit=0: the summary alone.
+    let (_, v) = get_json(
+        &app,
+        "/api/stories/9?limit=0&timeline_limit=0&events_limit=0",
+    )
+    .await;
+    assert_eq!(
+        (
+            v["members"].clone(),
+            v["timeline"].clone(),
+            v["events"].clone()
+        ),
+        (json!([]), json!([]), json!([]))
+    );
+    assert_eq!(v["summary"]["articles"], 30);
+    // The CLI shape: everything on one page.
+    let full =
+        serde_json::to_value(newsgraph_server::story_detail_in(f.store.as_ref(), 9).unwrap())
+            .unwrap();
+    assert_eq!(ids_of(&full["members"], "id"), ids);
+    assert_eq!(full["timeline"], all["timeline"]);
+    assert_eq!(full["events"], all["events"]);
+
+    // Bad values answer 400.
+    for bad in [
+        "limit=-1",
+        "limit=501",
+        "limit=x",
+        "offset=-3",
+        "timeline_limit=100000",
+        "timeline_offset=z",
+        "events_limit=1.5",
+        "events_offset=-1",
+        "lang=%3Cscript%3E",
+        "page=2",
+    ] {
+        expect_error(
+            &app,
+            &format!("/api/stories/9?{bad}"),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    }
+    // /api/events?story= gives the story's merged events.
+    let (_, v) = get_json(&app, "/api/events?story=9").await;
+    assert_eq!(v["total"], 30);
+}
+
+/// A story changed in the store is served changed: derived data is keyed by
+/// the story's stamp.
+#[tokio::test]
+async fn story_detail_follows_store_changes() {
+    let f = fixture();
+    let ids = big_story(&f, 6);
+    let app = app(&f, None);
+    let (_, v) = get_json(&app, "/api/stories/9").await;
+    assert_eq!(v["summary"]["articles"], 6);
+    let mut rec = f.store.get_story(9).unwrap().unwrap();
+    rec.story.article_ids = ids[..3].to_vec();
+    rec.extra["timeline"] = json!([]);
+    f.store.update_stories(&[], &[rec], &[], &[], None).unwrap();
+    // The members page is read from the store at once; the summary is
+    // recomputed in the background (the previous one meanwhile).
+    let mut v = Value::Null;
+    for _ in 0..200 {
+        v = get_json(&app, "/api/stories/9").await.1;
+        if v["summary"]["articles"] == 3 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(v["summary"]["articles"], 3, "{v}");
+    assert_eq!(v["summary"]["timeline"], 0);
+    assert_eq!(ids_of(&v["members"], "id"), ids[..3].to_vec());
+    f.store.update_stories(&[], &[], &[9], &[], None).unwrap();
+    expect_error(&app, "/api/stories/9", StatusCode::NOT_FOUND).await;
+}
+
+#[tokio::test]
+async fn story_page_is_paged_without_javascript() {
+    let f = fixture();
+    let ids = big_story(&f, 130);
+    let app = app(&f, None);
+    let (s, b) = get(&app, "/stories/9").await;
+    assert_eq!(s, StatusCode::OK);
+    // Summary counts, complete.
+    assert!(b.contains("130 articles"), "{b}");
+    assert!(b.contains("ZDF (87)") && b.contains("NRK (43)"));
+    // A column per language with its first members and a link to the rest.
+    assert!(b.contains("<div class=\"col\" lang=\"de\">"));
+    assert!(b.contains("<div class=\"col\" lang=\"nb\">"));
+    assert!(b.contains(&format!("href=\"/articles/{}\"", ids[0])));
+    assert!(
+        !b.contains(&format!(">Bericht {}<", 129)),
+        "only the first members are listed"
+    );
+    assert!(b.contains("href=\"/stories/9?lang=de#articles\""));
+    // Timeline: the first 100 entries, and a link to the next ones.
+    assert!(b.contains("Eintrag 99<") && !b.contains("Eintrag 100<"));
+    assert!(b.contains("Entries 1–100 of 130"));
+    assert!(b.contains("href=\"/stories/9?timeline_offset=100#timeline\""));
+    let (s, b) = get(&app, "/stories/9?timeline_offset=100").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(b.contains("Eintrag 100<") && b.contains("Eintrag 129<") && !b.contains("Eintrag 99<"));
+    assert!(
+        b.contains("href=\"/stories/9#timeline\""),
+        "previous page link"
+    );
+    // One language, paged.
+    let (_, b) = get(&app, "/stories/9?lang=de").await;
+    assert!(!b.contains("lang=\"nb\"><h3>"));
+    assert!(b.contains("Articles 1–50 of 87"));
+    assert!(b.contains("href=\"/stories/9?lang=de&amp;offset=50#articles\""));
+    let (_, b) = get(&app, "/stories/9?lang=de&offset=50").await;
+    assert!(b.contains("Articles 51–87 of 87"));
+    assert!(b.contains(&format!("href=\"/articles/{}\"", ids[129])));
+    // Bad values: 400 pages.
+    for bad in ["offset=-1", "timeline_offset=x", "limit=9999", "nope=1"] {
+        let (s, _) = get(&app, &format!("/stories/9?{bad}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
+    }
+}
+
 #[tokio::test]
 async fn entities_list_and_detail() {
     let f = fixture();
@@ -505,9 +844,71 @@ async fn ingest_needs_the_configured_token() {
     assert_eq!(s, StatusCode::OK, "{b}");
     let v: Value = serde_json::from_str(&b).unwrap();
     assert_eq!(v["article_ids"], json!([4]));
-    // Searchable at once.
+    // Searchable at once, indexed exactly once, index and store agree.
     let (_, v) = get_json(&app, "/api/search?q=Genf").await;
+    assert_eq!(v["total"], 1, "{v}");
     assert_eq!(v["hits"][0]["article_id"], 4);
+    let (_, v) = get_json(&app, "/healthz").await;
+    assert_eq!(
+        (v["articles"].clone(), v["index"].clone()),
+        (json!(4), json!(4))
+    );
+    assert_eq!(f.index.num_docs(), 4);
+}
+
+/// The server indexes only what the ingestor did not: an ingestor that
+/// updates the index itself (as the CLI's does in `after_ingest`) is not
+/// followed by a second indexing of the same articles.
+#[tokio::test]
+async fn ingest_indexes_once() {
+    let f = fixture();
+    // A second handle on the same index directory stands for the ingestor's.
+    let app = app_with(&f, Some("t"), Some(f.index.clone()));
+    let line = r#"{"title":"Gespräche in Oslo","text":"Delegasjonene møttes i Oslo til samtaler om Lavrov.","lang":"nb","source":"NRK","published":"2024-01-19"}"#;
+    let (s, b, _) = send(&app, ingest_req(Some("t"), line)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let v: Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v["article_ids"], json!([4]));
+    assert_eq!(
+        v["summary"]["indexed"], 1,
+        "the ingestor indexed the new article: {v}"
+    );
+    let (_, v) = get_json(&app, "/api/search?q=Oslo").await;
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(f.index.num_docs(), 4);
+
+    // An ingestor that says it updated the index is believed: the server
+    // adds nothing (here it did not, so the article is not searchable).
+    struct Claims(Arc<dyn Store>);
+    impl Ingestor for Claims {
+        fn ingest_jsonl(&self, jsonl: &[u8]) -> Result<IngestReport, String> {
+            let mut r = TestIngestor {
+                store: self.0.clone(),
+                index: None,
+            }
+            .ingest_jsonl(jsonl)?;
+            r.index_updated = true;
+            Ok(r)
+        }
+    }
+    let claims = newsgraph_server::router(AppState::new(
+        f.store.clone(),
+        Some(f.index.clone()),
+        Some(Arc::new(Claims(f.store.clone()))),
+        Config {
+            token: Some("t".into()),
+            ..Config::default()
+        },
+    ));
+    let line = r#"{"title":"Treffen in Wien","text":"Die Minister trafen sich in Wien.","lang":"de","source":"ORF","published":"2024-01-20"}"#;
+    let (s, b, _) = send(&claims, ingest_req(Some("t"), line)).await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    let (_, v) = get_json(&claims, "/api/search?q=Wien").await;
+    assert_eq!(
+        v["total"], 0,
+        "the server indexed although told not to: {v}"
+    );
+    assert_eq!(f.index.num_docs(), 4);
 }
 
 #[tokio::test]

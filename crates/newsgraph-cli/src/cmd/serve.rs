@@ -70,12 +70,19 @@ impl Ingestor for PipelineIngestor {
             summary.analysed,
         )
         .map_err(|e| format!("{e:#}"))?;
-        if let (Some(o), Some(stories)) = (report.as_object_mut(), refreshed.stories) {
-            o.insert("stories".into(), stories);
+        if let Some(o) = report.as_object_mut() {
+            if let Some(stories) = refreshed.stories {
+                o.insert("stories".into(), stories);
+            }
+            // Documents (re)indexed by `after_ingest` (new articles and
+            // those whose story or date changed); the server adds none.
+            o.insert("indexed".into(), serde_json::json!(refreshed.indexed));
         }
         Ok(IngestReport {
             article_ids: summary.article_ids.clone(),
             summary: report,
+            // `after_ingest` was given the server's index and updated it.
+            index_updated: true,
         })
     }
 }
