@@ -120,18 +120,17 @@ impl Anaphor {
 /// another anaphor's result (which would step back a year per mention).
 /// Without an antecedent the DCT-based value stays.
 fn resolve_anaphors(out: &mut [Timex], anaphors: &[(usize, Anaphor)], dct: Option<NaiveDate>) {
-    // comparison periods ("a year ago") are never the reporting period
-    let year_before = |j: usize| {
-        anaphors
-            .iter()
-            .any(|&(i, k)| i == j && k == Anaphor::YearBefore)
-    };
+    // kind of anaphor per timex; comparison periods ("a year ago") are
+    // never the reporting period
+    let mut kinds: Vec<Option<Anaphor>> = vec![None; out.len()];
+    for &(i, k) in anaphors {
+        kinds[i] = Some(k);
+    }
+    let year_before = |j: usize| kinds[j] == Some(Anaphor::YearBefore);
     for &(i, kind) in anaphors {
         let new = match kind {
-            Anaphor::YearBefore => {
-                reporting_period(&out[..i], |j| !anaphors.iter().any(|&(a, _)| a == j), dct)
-                    .map(|(y, p)| format!("{:04}-{p}", y - 1))
-            }
+            Anaphor::YearBefore => reporting_period(&out[..i], |j| kinds[j].is_none(), dct)
+                .map(|(y, p)| format!("{:04}-{p}", y - 1)),
             Anaphor::Period => {
                 let own = &out[i].value;
                 let own_year = (own.len() == 4 && own.bytes().all(|b| b.is_ascii_digit()))
@@ -146,6 +145,7 @@ fn resolve_anaphors(out: &mut [Timex], anaphors: &[(usize, Anaphor)], dct: Optio
             Anaphor::Ref(unit, n) => out[..i]
                 .iter()
                 .rev()
+                .take(LOOKBACK)
                 .find_map(|t| date_of(&t.value, unit))
                 .and_then(|d| shift(d, unit, n)),
         };
@@ -154,6 +154,10 @@ fn resolve_anaphors(out: &mut [Timex], anaphors: &[(usize, Anaphor)], dct: Optio
         }
     }
 }
+
+/// How many expressions back an antecedent is looked for (keeps long
+/// texts linear; a period named further back is no longer the topic).
+const LOOKBACK: usize = 40;
 
 /// The reporting period an anaphor refers back to: the last quarter or
 /// half-year named before it (among the timexes `usable` admits) that was
@@ -165,7 +169,8 @@ fn reporting_period(
     usable: impl Fn(usize) -> bool,
     dct: Option<NaiveDate>,
 ) -> Option<(i32, String)> {
-    for (j, t) in before.iter().enumerate().rev() {
+    let from = before.len().saturating_sub(LOOKBACK);
+    for (j, t) in before.iter().enumerate().skip(from).rev() {
         if !usable(j) {
             continue;
         }
