@@ -136,6 +136,8 @@ pub(crate) struct ArticleCtx<'a> {
     pub analysis: &'a Analysis,
     pub article_id: ArticleId,
     pub use_caps: bool,
+    /// Byte spans of the article's direct quotations.
+    pub quotes: Vec<(usize, usize)>,
 }
 
 /// Build per-sentence info for every sentence of the analysis.
@@ -411,6 +413,18 @@ fn with_coordinated(s: &SentInfo, lx: &Lexicon, ci: usize) -> Vec<usize> {
         if !ok {
             break;
         }
+        // "der Kremlsprecher, Dmitri Peskow", "des Staatschefs, Kim Jong Il":
+        // a role phrase and the name after a lone comma are one person (an
+        // apposition), not two coordinated actors; the name stands for it.
+        let apposition = between.len() == 1
+            && between[0].text == ","
+            && c.kind == CandKind::Role
+            && n.typ == Some(EntityType::PER);
+        if apposition && out.len() == 1 {
+            out[0] = ni;
+            cur = ni;
+            continue;
+        }
         out.push(ni);
         cur = ni;
     }
@@ -540,10 +554,15 @@ fn arguments(s: &SentInfo, lx: &Lexicon, h: &Hit) -> (Vec<usize>, Vec<usize>) {
         source = with_coordinated(s, lx, sj);
     } else if v2 || trig.noun {
         // Inverted subject ("traf sich Choe mit Putin").
+        // After the finite verb: for a split verb ("lud Kim Putin … ein")
+        // that is its first token, not the particle at the end.
+        let fin = if h.toks.windows(2).any(|w| w[1] > w[0] + 1) {
+            h.first()
+        } else {
+            h.last()
+        };
         if let Some(i) = clause_cands.iter().copied().find(|&i| {
-            s.cands[i].t0 > h.last()
-                && s.cands[i].t0 <= h.last() + 3
-                && in_pp(s, lx, &s.cands[i]).is_none()
+            s.cands[i].t0 > fin && s.cands[i].t0 <= fin + 3 && in_pp(s, lx, &s.cands[i]).is_none()
         }) {
             source = with_coordinated(s, lx, i);
         }
@@ -620,10 +639,16 @@ fn arguments(s: &SentInfo, lx: &Lexicon, h: &Hit) -> (Vec<usize>, Vec<usize>) {
     if tgt.is_none() && v2 {
         // Verb-final clause: a candidate between the subject and the trigger.
         let from = source.iter().map(|&i| s.cands[i].t1).max().unwrap_or(ca);
-        tgt = clause_cands
-            .iter()
-            .copied()
-            .find(|&i| s.cands[i].t0 >= from && s.cands[i].t1 <= t && !taken(i, &source));
+        // Not past another trigger: in "ankom Russland … og hadde samtaler"
+        // Russland is the object of "ankom".
+        let other_trigger = |i: usize| {
+            s.hits.iter().any(|(x, _)| {
+                x.first() != h.first() && x.first() >= from && x.last() < s.cands[i].t0
+            })
+        };
+        tgt = clause_cands.iter().copied().find(|&i| {
+            s.cands[i].t0 >= from && s.cands[i].t1 <= t && !taken(i, &source) && !other_trigger(i)
+        });
     }
     if let Some(ti) = tgt {
         target = with_coordinated(s, lx, ti);
@@ -631,8 +656,38 @@ fn arguments(s: &SentInfo, lx: &Lexicon, h: &Hit) -> (Vec<usize>, Vec<usize>) {
     }
     if trig.inverse {
         std::mem::swap(&mut source, &mut target);
+    } else if let Some(ag) = trigger_agent(s, lx, h) {
+        // "auf Einladung von Präsident Putin": the doer follows the
+        // trigger; the clause subject, if any, is the one it concerns.
+        let ag = with_coordinated(s, lx, ag);
+        let was = if source.iter().any(|i| !ag.contains(i)) {
+            source
+        } else {
+            target
+        };
+        target = was.into_iter().filter(|i| !ag.contains(i)).collect();
+        source = ag;
     }
     (source, target)
+}
+
+/// The doer introduced right after the trigger by a `trigger_agent`
+/// preposition ("Einladung von Putin", "invitasjon fra den russiske
+/// presidenten", "a visit from the minister"): a person, organisation or
+/// role phrase, never a place ("reiste von Pjöngjang" is where from).
+fn trigger_agent(s: &SentInfo, lx: &Lexicon, h: &Hit) -> Option<usize> {
+    let p = h.last() + 1;
+    if !s
+        .toks
+        .get(p)
+        .is_some_and(|t| lx.trigger_agent.matches(&t.lower))
+    {
+        return None;
+    }
+    let ci = s.cands.iter().position(|c| c.t0 > p)?;
+    let c = &s.cands[ci];
+    let close = c.t0 <= p + 4 && s.toks[p + 1..c.t0].iter().all(|t| !t.punct);
+    (close && c.typ != Some(EntityType::LOC) && in_pp(s, lx, c) == Some(p)).then_some(ci)
 }
 
 /// Place: a location candidate after a locative preposition, not already an argument.
@@ -722,7 +777,7 @@ pub(crate) fn sentence_events(ctx: &ArticleCtx, s: &SentInfo, rb: &RoleBook) -> 
         let mut used: Vec<usize> = src.clone();
         used.extend(&tgt);
         let pl = place(s, lx, &used);
-        let date = nearest_timex(ctx.analysis, s, h, ctx.lx);
+        let date = event_date(ctx, s, h);
         let typ = plover_type(&trig.typ, m);
         let mode = trig.mode.clone();
         let cam = cameo().root(&typ, mode.as_deref());
@@ -762,49 +817,146 @@ pub(crate) fn sentence_events(ctx: &ArticleCtx, s: &SentInfo, rb: &RoleBook) -> 
     out
 }
 
-/// The DATE/TIME timex of the sentence nearest to the trigger.
-fn nearest_timex(a: &Analysis, s: &SentInfo, h: &Hit, lx: &Lexicon) -> Option<String> {
-    let pos = s.toks.get(h.first()).map(|t| t.start).unwrap_or(s.start);
-    // "seit 2019", "since 2019": a bound of a period, not the event's date.
-    let bound = |start: usize| {
-        s.toks
-            .iter()
-            .rev()
-            .find(|tok| tok.end <= start)
-            .is_some_and(|tok| lx.date_bounds.matches(&tok.lower))
+/// A date-bearing predicate of a sentence: an event trigger, or a verb of
+/// saying or reporting (whose date is the statement's, not the event's).
+struct Pred {
+    first: usize,
+    last: usize,
+    speech: bool,
+}
+
+/// Token gap between `[a0, a1]` and `[b0, b1]` (0 when they overlap).
+fn gap(a0: usize, a1: usize, b0: usize, b1: usize) -> (usize, usize) {
+    if a1 < b0 {
+        (a1 + 1, b0)
+    } else if b1 < a0 {
+        (b1 + 1, a0)
+    } else {
+        (a0, a0)
+    }
+}
+
+/// The event's date: the DATE/TIME expression that governs the trigger's
+/// own clause.
+///
+/// - A temporal clause right after a date ("seit 2000, als … Gespräche
+///   führte", "since 2000, when …") is dated by the last date of the
+///   clause it follows, even when that date is the bound of a period.
+/// - Otherwise every date of the sentence attaches to the nearest predicate
+///   (event trigger or verb of saying), preferring one in the same
+///   quotation and the same clause/conjunct: "sagte Peskow am 14.
+///   September" dates the statement, "ankom … 12. september og hadde
+///   samtaler … 13. september" gives each conjunct its own day.
+/// - An event takes a date attached to its own trigger; failing that, one
+///   attached to another event trigger of the same clause with no
+///   coordinator, clause break or quotation mark between ("am 13.
+///   September bei ihrem Treffen schenkte …"). A date attached to a verb
+///   of saying, across a quotation mark, or a period bound ("seit 2019")
+///   never dates the event.
+fn event_date(ctx: &ArticleCtx, s: &SentInfo, h: &Hit) -> Option<String> {
+    let lx = ctx.lx;
+    let a = ctx.analysis;
+    let usable = |t: &&newsgraph_model::Timex| {
+        t.start >= s.start
+            && t.end <= s.end
+            && matches!(t.typ, TimexType::Date | TimexType::Time)
+            && t.value.chars().next().is_some_and(|c| c.is_ascii_digit())
     };
-    a.timexes
+    let tok_span = |start: usize, end: usize| crate::sentence::tok_range(&s.toks, start, end);
+    let timexes: Vec<(&newsgraph_model::Timex, usize, usize)> = a
+        .timexes
         .iter()
-        .filter(|t| t.start >= s.start && t.end <= s.end)
-        .filter(|t| {
-            let first = t
-                .text
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_lowercase();
-            !bound(t.start) && !lx.date_bounds.matches(&first)
+        .filter(usable)
+        .filter_map(|t| tok_span(t.start, t.end).map(|(x, y)| (t, x, y.saturating_sub(1))))
+        .collect();
+    if timexes.is_empty() {
+        return None;
+    }
+    // Temporal clause referring back to the date before it.
+    let mut k = h.first();
+    while k >= 2 {
+        k -= 1;
+        let w = &s.toks[k];
+        if lx.when_clause.matches(&w.lower) {
+            if s.toks[k - 1].text == "," {
+                // The last date of the clause the temporal clause follows.
+                let mut c0 = k - 1;
+                while c0 > 0 && !is_break(lx, &s.toks[c0 - 1]) {
+                    c0 -= 1;
+                }
+                if let Some((t, _, _)) = timexes
+                    .iter()
+                    .filter(|(_, x, y)| *x >= c0 && *y < k - 1)
+                    .max_by_key(|(_, x, _)| *x)
+                {
+                    return Some(t.value.clone());
+                }
+            }
+            break;
+        }
+        if w.punct {
+            break;
+        }
+    }
+    let bound = |x: usize| {
+        lx.date_bounds.matches(&s.toks[x].lower)
+            || x > 0 && lx.date_bounds.matches(&s.toks[x - 1].lower)
+    };
+    let in_quote = |tok: usize| {
+        let p = s.toks[tok].start;
+        ctx.quotes.iter().position(|&(qa, qb)| p >= qa && p < qb)
+    };
+    let crossings = |lo: usize, hi: usize| {
+        s.toks[lo.min(hi)..hi]
+            .iter()
+            .filter(|t| is_break(lx, t) || lx.coordinators.matches(&t.lower))
+            .count()
+    };
+    let mut preds: Vec<Pred> = s
+        .hits
+        .iter()
+        .filter(|(_, governed)| !governed)
+        .map(|(x, _)| Pred {
+            first: x.first(),
+            last: x.last(),
+            speech: false,
         })
-        .filter(|t| matches!(t.typ, TimexType::Date | TimexType::Time))
-        .filter(|t| {
-            !t.value.is_empty() && t.value.chars().next().is_some_and(|c| c.is_ascii_digit())
-        })
-        // Nearest first, but a date across a coordinating word belongs to
-        // the other conjunct ("arrived on the 12th and held talks … on the
-        // 13th": the talks are on the 13th).
-        .min_by_key(|t| {
-            let (lo, hi) = if t.start < pos {
-                (t.end, pos)
-            } else {
-                (pos, t.start)
-            };
-            let across = s.toks.iter().any(|tok| {
-                tok.start >= lo
-                    && tok.end <= hi
-                    && tok.text != ","
-                    && lx.coordinators.matches(&tok.lower)
+        .collect();
+    let in_hit = |i: usize| s.hits.iter().any(|(x, _)| x.toks.contains(&i));
+    for (i, t) in s.toks.iter().enumerate() {
+        if (lx.speech_verbs.matches(&t.lower) || lx.report_verbs.matches(&t.lower)) && !in_hit(i) {
+            preds.push(Pred {
+                first: i,
+                last: i,
+                speech: true,
             });
-            (across, t.start.abs_diff(pos))
+        }
+    }
+    let own = preds.iter().position(|p| p.first == h.first());
+    let cost = |p: &Pred, x: usize, y: usize| {
+        let (lo, hi) = gap(p.first, p.last, x, y);
+        (
+            usize::from(in_quote(p.first) != in_quote(x)),
+            crossings(lo, hi),
+            hi - lo,
+            usize::from(p.speech),
+        )
+    };
+    timexes
+        .iter()
+        .filter(|(_, x, _)| !bound(*x))
+        .filter(|(_, x, _)| in_quote(*x) == in_quote(h.first()))
+        .filter_map(|&(t, x, y)| {
+            let owner = (0..preds.len()).min_by_key(|&i| cost(&preds[i], x, y))?;
+            let (lo, hi) = gap(h.first(), h.last(), x, y);
+            if Some(owner) == own {
+                Some(((0, hi - lo), t))
+            } else if !preds[owner].speech && crossings(lo, hi) == 0 {
+                Some(((1, hi - lo), t))
+            } else {
+                None
+            }
         })
-        .map(|t| t.value.clone())
+        .min_by_key(|(rank, _)| *rank)
+        .map(|(_, t)| t.value.clone())
 }

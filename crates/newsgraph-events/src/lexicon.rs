@@ -227,6 +227,15 @@ struct SyntaxDef {
     target_default: Vec<String>,
     #[serde(default)]
     date_bounds: Vec<String>,
+    /// Words opening a temporal clause that refers back to the date just
+    /// before it ("seit 2000, als …", "since 2000, when …").
+    #[serde(default)]
+    when_clause: Vec<String>,
+    /// Prepositions that, right after a trigger, introduce its doer when
+    /// the doer is a person or organisation ("Einladung von Putin",
+    /// "invitasjon fra presidenten", "a visit from the minister").
+    #[serde(default)]
+    trigger_agent: Vec<String>,
     #[serde(default)]
     determiners: Vec<String>,
     #[serde(default)]
@@ -335,6 +344,12 @@ pub struct Lexicon {
     /// Words before a date that make it a bound, not the event's date
     /// ("seit 2019", "since 2019", "until March").
     pub date_bounds: WordSet,
+    /// Words opening a temporal clause dated by the date right before it
+    /// ("seit 2000, als …": the clause's event is in 2000).
+    pub when_clause: WordSet,
+    /// Prepositions right after a trigger that introduce its doer
+    /// ("Einladung von Putin", "invitasjon fra presidenten").
+    pub trigger_agent: WordSet,
     pub determiners: WordSet,
     pub pronouns: WordSet,
     pub actor_nouns: WordSet,
@@ -450,6 +465,8 @@ impl Lexicon {
         lx.passive_aux = WordSet::from_list(&s.passive_aux);
         lx.target_default = WordSet::from_list(&s.target_default);
         lx.date_bounds = WordSet::from_list(&s.date_bounds);
+        lx.when_clause = WordSet::from_list(&s.when_clause);
+        lx.trigger_agent = WordSet::from_list(&s.trigger_agent);
         lx.determiners = WordSet::from_list(&s.determiners);
         lx.pronouns = WordSet::from_list(&s.pronouns);
         lx.actor_nouns = WordSet::from_list(&ev.actors.nouns);

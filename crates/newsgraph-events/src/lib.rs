@@ -67,6 +67,7 @@ pub fn extract_with(
         analysis,
         article_id,
         use_caps: analysis.mentions.is_empty(),
+        quotes: quotes::direct_spans(text, lx),
     };
     let sents = extract::sentences(&ctx);
     let rb = extract::role_book(&sents, lx);

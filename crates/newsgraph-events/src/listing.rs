@@ -362,7 +362,14 @@ mod tests {
             ),
             (
                 2,
-                ev("CONSULT", Some("visit"), kim.clone(), putin.clone(), None),
+                // A visit joins a meeting reported for the same day.
+                ev(
+                    "CONSULT",
+                    Some("visit"),
+                    kim.clone(),
+                    putin.clone(),
+                    Some("2023-09-13"),
+                ),
             ),
             (
                 2,

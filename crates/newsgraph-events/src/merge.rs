@@ -148,12 +148,35 @@ fn day_in_week(day: &str, week: &str) -> bool {
     iso.year() == y && iso.week() == w
 }
 
-/// Mode families: meeting, visiting and hosting are one happening.
-fn mode_family(m: Option<&str>) -> Option<&str> {
+/// Mode families. Meeting, hosting, phoning and mediating (and a bare
+/// CONSULT) are one family: reported from either side, so they have no
+/// direction. A visit (travel to a place: "reiste nach Russland", "ankom
+/// Russland") is its own family: it is a different happening from the
+/// meeting it leads to, and it has a direction (who travels where).
+fn mode_family(m: Option<&str>) -> &str {
     match m {
-        Some("meet" | "visit" | "host" | "phone" | "mediate") | None => None,
-        Some(x) => Some(x),
+        Some("meet" | "host" | "phone" | "mediate") | None => "meet",
+        Some(x) => x,
     }
+}
+
+/// Whether reports of two families may be one happening: the same family,
+/// or a visit and a meeting reported for the same full day ("Kim besuchte
+/// Putin am 13. September" is that day's meeting).
+fn families_match(a: &Event, b: &Event) -> bool {
+    let (fa, fb) = (
+        mode_family(a.mode.as_deref()),
+        mode_family(b.mode.as_deref()),
+    );
+    if fa == fb {
+        return true;
+    }
+    let visit_meet = matches!((fa, fb), ("visit", "meet") | ("meet", "visit"));
+    let same_day = match (&a.date, &b.date) {
+        (Some(x), Some(y)) => x.len() >= 10 && x == y,
+        _ => false,
+    };
+    visit_meet && same_day
 }
 
 fn polarity(m: Modality) -> u8 {
@@ -166,7 +189,7 @@ fn polarity(m: Modality) -> u8 {
 
 fn mergeable(a: &Event, b: &Event) -> bool {
     a.typ == b.typ
-        && mode_family(a.mode.as_deref()) == mode_family(b.mode.as_deref())
+        && families_match(a, b)
         && polarity(a.modality) == polarity(b.modality)
         && actors_overlap(a, b)
         && !conflict(a, b)
@@ -184,6 +207,8 @@ fn is_person(a: &Actor) -> bool {
 /// lacks); or reversed roles of a directed event ("Kim invites Putin" vs
 /// "Putin invites Kim").
 fn conflict(a: &Event, b: &Event) -> bool {
+    // Different days, or different years ("2000" vs "2023-09": the
+    // earlier talks are not this summit) are different happenings.
     if !dates_compatible(&a.date, &b.date) {
         return true;
     }
@@ -199,7 +224,7 @@ fn conflict(a: &Event, b: &Event) -> bool {
     // Meetings, visits and talks are reported from either side; gifts,
     // invitations and the like have a direction.
     let directed =
-        mode_family(a.mode.as_deref()).is_some() && mode_family(b.mode.as_deref()).is_some();
+        mode_family(a.mode.as_deref()) != "meet" && mode_family(b.mode.as_deref()) != "meet";
     directed
         && !a.source.is_empty()
         && !b.source.is_empty()
@@ -365,6 +390,10 @@ pub fn merge_events(events: &[(ArticleId, Event)]) -> Vec<MergedEvent> {
                 r.provenance.article_id = *aid;
                 m.reports.push(r);
             }
+            // A side named as source by one report and as target by an
+            // earlier one (a meeting told from either side) is a source.
+            let src = m.source.clone();
+            m.target.retain(|t| !src.iter().any(|x| same_actor(x, t)));
             m.article_ids.sort_unstable();
             m.id = stable_id(&m);
             m

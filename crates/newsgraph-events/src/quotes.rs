@@ -14,7 +14,7 @@ fn sent_at(sents: &[SentInfo], pos: usize) -> Option<usize> {
 }
 
 /// Direct quotes: byte spans of the content between matching marks.
-fn direct_spans(text: &str, lx: &Lexicon) -> Vec<(usize, usize)> {
+pub(crate) fn direct_spans(text: &str, lx: &Lexicon) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     let bytes_len = text.len();

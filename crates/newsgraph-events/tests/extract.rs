@@ -387,3 +387,237 @@ fn garbage_input_does_not_panic() {
     };
     let _ = extract("Pjöngjang", "de", &bad, 1);
 }
+
+// --- Dates come from the expression governing the event's own clause. ---
+
+#[test]
+fn date_of_a_speech_frame_does_not_date_the_quoted_event_de_nb_en() {
+    // German: the press-conference date belongs to "sagte", outside the quote.
+    let de = "„Präsident Putin überreichte Kim ein Gewehr“, sagte Peskow am 14. September auf einer Pressekonferenz.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+            ("Peskow", PER, "Dmitry Peskov"),
+        ],
+        &[("am 14. September", "2023-09-14")],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    let gift = find(&evs, "AID", Some("give-gift"));
+    assert_eq!(ids(&gift.source), vec!["Vladimir Putin"]);
+    assert_eq!(gift.date, None, "{gift:?}");
+
+    // Norwegian: the report date belongs to "rapporterte", not to the gift.
+    let nb = "AFP rapporterte 14. september at president Vladimir Putin ga Kim Jong-un en rifle.";
+    let a = analysis(
+        nb,
+        "nb",
+        &[
+            ("AFP", ORG, "AFP"),
+            ("Vladimir Putin", PER, "Vladimir Putin"),
+            ("Kim Jong-un", PER, "Kim Jong-un"),
+        ],
+        &[("14. september", "2023-09-14")],
+    );
+    let (evs, _) = extract(nb, "nb", &a, 1);
+    let gift = find(&evs, "AID", Some("give-gift"));
+    assert_eq!(ids(&gift.target), vec!["Kim Jong-un"]);
+    assert_eq!(gift.date, None, "{gift:?}");
+
+    // English: same rule; an event's own date still wins.
+    let en = "Putin met Kim on September 13, Peskov said on September 14.";
+    let a = analysis(
+        en,
+        "en",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+            ("Peskov", PER, "Dmitry Peskov"),
+        ],
+        &[
+            ("September 13", "2023-09-13"),
+            ("September 14", "2023-09-14"),
+        ],
+    );
+    let (evs, _) = extract(en, "en", &a, 1);
+    let meet = find(&evs, "CONSULT", None);
+    assert_eq!(meet.date.as_deref(), Some("2023-09-13"));
+}
+
+#[test]
+fn each_conjunct_keeps_its_own_day_nb_de() {
+    // Norwegian: arrival on the 12th, talks on the 13th; "Russland" is the
+    // object of "ankom", not the target of the talks.
+    let nb = "Den nordkoreanske lederen Kim Jong-un ankom Russland 12. september og hadde samtaler med president Putin 13. september.";
+    let a = analysis(
+        nb,
+        "nb",
+        &[
+            ("Kim Jong-un", PER, "Kim Jong-un"),
+            ("Russland", LOC, "Russia"),
+            ("Putin", PER, "Vladimir Putin"),
+        ],
+        &[
+            ("12. september", "2023-09-12"),
+            ("13. september", "2023-09-13"),
+        ],
+    );
+    let (evs, _) = extract(nb, "nb", &a, 1);
+    let visit = find(&evs, "CONSULT", Some("visit"));
+    assert_eq!(visit.date.as_deref(), Some("2023-09-12"));
+    let talks = evs
+        .iter()
+        .find(|e| e.typ == "CONSULT" && e.mode.as_deref() != Some("visit"))
+        .expect("talks");
+    assert_eq!(talks.date.as_deref(), Some("2023-09-13"), "{talks:?}");
+    assert!(
+        !ids(&talks.target).contains(&"Russia".to_string()),
+        "{talks:?}"
+    );
+
+    // German: a date in the first conjunct does not date the second one.
+    let de = "Kim war am Dienstag im Fernen Osten angekommen und weiter zum Gipfeltreffen mit Putin gefahren.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Kim", PER, "Kim Jong-un"),
+            ("Fernen Osten", LOC, "Far East"),
+            ("Putin", PER, "Vladimir Putin"),
+        ],
+        &[("am Dienstag", "2023-09-12")],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    let arrival = evs
+        .iter()
+        .find(|e| e.trigger == "angekommen")
+        .expect("arrival");
+    assert_eq!(arrival.date.as_deref(), Some("2023-09-12"));
+    let summit = evs
+        .iter()
+        .find(|e| e.trigger == "Gipfeltreffen")
+        .expect("summit");
+    assert_eq!(summit.date, None, "{summit:?}");
+}
+
+#[test]
+fn a_when_clause_after_a_period_bound_takes_that_date_de_en() {
+    // "seit 2000, als …": the talks were in 2000 (the visit is negated and
+    // "seit" makes 2000 a bound of it, not its date).
+    let de = "Putin hat Pjöngjang seit 2000 nicht mehr besucht, als der russische Staatschef Gespräche mit dem Vater des derzeitigen nordkoreanischen Staatschefs, Kim Jong Il, führte.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Pjöngjang", LOC, "Pyongyang"),
+            ("Kim Jong Il", PER, "Kim Jong Il"),
+        ],
+        &[("2000", "2000")],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    let visit = evs.iter().find(|e| e.trigger == "besucht").expect("visit");
+    assert_eq!(visit.date, None);
+    let talks = evs
+        .iter()
+        .find(|e| e.trigger == "Gespräche")
+        .expect("talks");
+    assert_eq!(talks.date.as_deref(), Some("2000"));
+    // "des … Staatschefs, Kim Jong Il": an apposition, one person.
+    assert_eq!(ids(&talks.target), vec!["Kim Jong Il"], "{talks:?}");
+
+    let en = "Putin has not visited Pyongyang since 2000, when he held talks with Kim Jong Il.";
+    let a = analysis(
+        en,
+        "en",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Pyongyang", LOC, "Pyongyang"),
+            ("Kim Jong Il", PER, "Kim Jong Il"),
+        ],
+        &[("2000", "2000")],
+    );
+    let (evs, _) = extract(en, "en", &a, 1);
+    let talks = evs
+        .iter()
+        .find(|e| e.typ == "CONSULT" && e.mode.as_deref() != Some("visit"))
+        .expect("talks");
+    assert_eq!(talks.date.as_deref(), Some("2000"), "{talks:?}");
+    assert_eq!(ids(&talks.target), vec!["Kim Jong Il"]);
+}
+
+// --- Who does it. ---
+
+#[test]
+fn doer_after_the_trigger_de_nb() {
+    // "auf Einladung von Präsident Putin": Putin invites; the traveller is invited.
+    let de = "Kim Jong-un reiste am 12. September auf Einladung von Präsident Putin mit dem Zug nach Russland.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Kim Jong-un", PER, "Kim Jong-un"),
+            ("Putin", PER, "Vladimir Putin"),
+            ("Russland", LOC, "Russia"),
+        ],
+        &[("am 12. September", "2023-09-12")],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    let inv = find(&evs, "AGREE", Some("invite"));
+    assert_eq!(ids(&inv.source), vec!["Vladimir Putin"], "{inv:?}");
+    assert_eq!(ids(&inv.target), vec!["Kim Jong-un"], "{inv:?}");
+    let visit = find(&evs, "CONSULT", Some("visit"));
+    assert_eq!(ids(&visit.source), vec!["Kim Jong-un"]);
+    assert_eq!(visit.date.as_deref(), Some("2023-09-12"));
+    // "reiste von Pjöngjang": a place after "von" is where from, not a doer.
+    let de2 = "Kim reiste von Pjöngjang nach Moskau.";
+    let a = analysis(
+        de2,
+        "de",
+        &[
+            ("Kim", PER, "Kim Jong-un"),
+            ("Pjöngjang", LOC, "Pyongyang"),
+            ("Moskau", LOC, "Moscow"),
+        ],
+        &[],
+    );
+    let (evs, _) = extract(de2, "de", &a, 1);
+    let visit = find(&evs, "CONSULT", Some("visit"));
+    assert_eq!(ids(&visit.source), vec!["Kim Jong-un"]);
+
+    // Norwegian: "invitasjon fra den russiske presidenten" (role resolved).
+    let nb = "President Vladimir Putin tok imot Kim. Besøket skjer på invitasjon fra den russiske presidenten.";
+    let a = analysis(
+        nb,
+        "nb",
+        &[
+            ("Vladimir Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+        ],
+        &[],
+    );
+    let (evs, _) = extract(nb, "nb", &a, 1);
+    let inv = find(&evs, "AGREE", Some("invite"));
+    assert_eq!(ids(&inv.source), vec!["Vladimir Putin"], "{inv:?}");
+}
+
+#[test]
+fn split_verb_with_inverted_subject_de() {
+    // "lud Kim Jong Un Putin … ein": subject right after the finite verb.
+    let de = "Am Ende des Empfangs lud Kim Jong Un Putin höflich ein, die DVRK zu besuchen.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Kim Jong Un", PER, "Kim Jong-un"),
+            ("Putin", PER, "Vladimir Putin"),
+        ],
+        &[],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    let inv = find(&evs, "AGREE", Some("invite"));
+    assert_eq!(ids(&inv.source), vec!["Kim Jong-un"], "{inv:?}");
+    assert_eq!(ids(&inv.target), vec!["Vladimir Putin"], "{inv:?}");
+}

@@ -282,3 +282,134 @@ fn scorer_counts_types_and_actor_matches() {
     assert!(g[0].target.is_empty());
     assert!(read_gold("{").is_err());
 }
+
+#[test]
+fn an_arrival_is_not_the_meeting_it_leads_to() {
+    let asserted = Modality::Asserted;
+    let events = vec![
+        // Kim travels to Russia on the 12th (two sources) …
+        ev(
+            1,
+            "CONSULT",
+            Some("visit"),
+            "Kim",
+            "Russia",
+            Some("2023-09-12"),
+            asserted,
+            "reiste nach Russland",
+        ),
+        ev(
+            2,
+            "CONSULT",
+            Some("visit"),
+            "Kim",
+            "Russia",
+            None,
+            asserted,
+            "ankom Russland",
+        ),
+        // … and meets Putin on the 13th (two sources, one undated).
+        ev(
+            1,
+            "CONSULT",
+            Some("meet"),
+            "Putin",
+            "Kim",
+            None,
+            asserted,
+            "Treffen mit Kim",
+        ),
+        ev(
+            2,
+            "CONSULT",
+            Some("meet"),
+            "Kim",
+            "Putin",
+            Some("2023-09-13"),
+            asserted,
+            "hadde samtaler med Putin",
+        ),
+        // A visit reported for the meeting's own day is that meeting.
+        ev(
+            3,
+            "CONSULT",
+            Some("visit"),
+            "Kim",
+            "Putin",
+            Some("2023-09-13"),
+            asserted,
+            "besuchte Putin",
+        ),
+    ];
+    let merged = merge_events(&events);
+    assert_eq!(merged.len(), 2, "{merged:#?}");
+    let meet = merged
+        .iter()
+        .find(|m| m.mode.as_deref() == Some("meet"))
+        .expect("meeting");
+    assert_eq!(meet.date.as_deref(), Some("2023-09-13"));
+    assert_eq!(meet.article_ids, vec![1, 2, 3]);
+    let visit = merged
+        .iter()
+        .find(|m| m.mode.as_deref() == Some("visit"))
+        .expect("arrival");
+    assert_eq!(visit.date.as_deref(), Some("2023-09-12"));
+    assert_eq!(visit.article_ids, vec![1, 2]);
+    // A meeting told from both sides lists each side once.
+    let sides: Vec<&str> = meet
+        .source
+        .iter()
+        .chain(&meet.target)
+        .map(|a| a.text.as_str())
+        .collect();
+    assert_eq!(sides.len(), 2, "{sides:?}");
+}
+
+#[test]
+fn talks_years_apart_are_different_events() {
+    let asserted = Modality::Asserted;
+    let events = vec![
+        ev(
+            1,
+            "CONSULT",
+            Some("meet"),
+            "Putin",
+            "Kim",
+            Some("2023-09-13"),
+            asserted,
+            "trafen sich",
+        ),
+        // Talks in 2000 that share Putin (and an undated report between them).
+        ev(
+            2,
+            "CONSULT",
+            None,
+            "Putin",
+            "Kim Jong Il",
+            Some("2000"),
+            asserted,
+            "Gespräche 2000",
+        ),
+        ev(
+            3,
+            "CONSULT",
+            None,
+            "Putin",
+            "Kim",
+            None,
+            asserted,
+            "Gespräche",
+        ),
+    ];
+    let merged = merge_events(&events);
+    let old = merged
+        .iter()
+        .find(|m| m.date.as_deref() == Some("2000"))
+        .expect("the talks of 2000");
+    assert_eq!(old.article_ids, vec![2]);
+    let new = merged
+        .iter()
+        .find(|m| m.date.as_deref() == Some("2023-09-13"))
+        .expect("the 2023 meeting");
+    assert_eq!(new.article_ids, vec![1, 3]);
+}
