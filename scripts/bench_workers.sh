@@ -71,16 +71,18 @@ for k in $workers; do
 
     a0=$(date +%s.%N)
     /usr/bin/time -f "%U %S" -o "$tmp/cpu.assign.$k" \
-        "$bin" --db "$db" worker --assign --exit-when-done --poll 0.2 --quiet --id "assign-$k" 2>"$tmp/log.assign.$k"
+        "$bin" --db "$db" worker --assign --exit-when-done --poll 0.2 --id "assign-$k" 2>"$tmp/log.assign.$k"
     a1=$(date +%s.%N)
     acpu=$(awk '{printf "%.2f", $1 + $2}' "$tmp/cpu.assign.$k")
+    # Wall time of the stories steps (one per arrival unit) in the assigner's log.
+    stories_s=$(sed -n 's/.*stories step for arrival unit .* in \([0-9.]*\) s.*/\1/p' "$tmp/log.assign.$k" | awk '{s += $1} END {printf "%.2f", s}')
     done_n=$("$bin" --db "$db" worker --status | python3 -c 'import json,sys; print(json.load(sys.stdin)["done"])')
     psql -q "$pg" -c "DROP SCHEMA $schema CASCADE" >/dev/null
 
-    line=$(python3 - "$k" "$n" "$done_n" "$start" "$end" "$cpu" "$a0" "$a1" "$acpu" <<'EOF'
+    line=$(python3 - "$k" "$n" "$done_n" "$start" "$end" "$cpu" "$a0" "$a1" "$acpu" "$stories_s" <<'EOF'
 import json, sys
 k, n, done = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-start, end, cpu, a0, a1, acpu = map(float, sys.argv[4:])
+start, end, cpu, a0, a1, acpu, stories_s = map(float, sys.argv[4:])
 wall = end - start
 print(json.dumps({
     "workers": k, "articles": n, "assigned": done,
@@ -89,6 +91,8 @@ print(json.dumps({
     "analysis_cpu_s": cpu,
     "analysis_articles_per_cpu_s": round(n / cpu, 1) if cpu else None,
     "assign_wall_s": round(a1 - a0, 2), "assign_cpu_s": acpu,
+    "assign_articles_per_cpu_s": round(n / acpu, 1) if acpu else None,
+    "stories_step_wall_s": stories_s,
     "end_to_end_articles_per_s": round(n / (wall + a1 - a0), 1),
     "cores": __import__("os").cpu_count(),
 }))
