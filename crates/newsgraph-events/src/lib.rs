@@ -72,7 +72,7 @@ pub fn extract_with(
     let sents = extract::sentences(&ctx);
     let rb = extract::role_book(&sents, lx);
     let credits = quotes::article_credits(&sents, lx, &rb);
-    let quotes = quotes::quotes(text, &sents, lx, &rb, article_id, &credits);
+    let quotes = quotes::quotes(text, &sents, lx, &rb, article_id, &credits, &ctx.quotes);
     let mut events = Vec::new();
     for s in &sents {
         for mut e in extract::sentence_events(&ctx, s, &rb) {

@@ -243,13 +243,13 @@ pub(crate) fn quotes(
     rb: &RoleBook,
     article_id: ArticleId,
     credits: &[Actor],
+    spans: &[(usize, usize)],
 ) -> Vec<Quote> {
     let mut out: Vec<Quote> = Vec::new();
     let mut last_speaker: Option<Actor> = None;
     let mut covered: Vec<(usize, usize)> = Vec::new();
-    let spans = direct_spans(text, lx);
-    // Direct quotes.
-    for (qs, qe) in &spans {
+    // Direct quotes (`spans`: from `direct_spans`).
+    for (qs, qe) in spans {
         let (qs, qe) = (*qs, *qe);
         covered.push((qs, qe));
         let Some(si_end) = sent_at(sents, qe.min(text.len().saturating_sub(1))) else {
