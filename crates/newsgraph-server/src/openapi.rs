@@ -70,6 +70,40 @@ pub fn document() -> Value {
         param("storyline", json!({"type": "integer"}), "only stories of this storyline"),
         param("article", json!({"type": "integer"}), "only stories containing this article"),
     ]);
+    let limit = |d: usize| json!({"type": "integer", "minimum": 0, "maximum": crate::params::MAX_LIMIT, "default": d});
+    let offset = json!({"type": "integer", "minimum": 0, "maximum": crate::params::MAX_OFFSET, "default": 0});
+    let story_params = vec![
+        path_param("id", json!({"type": "integer", "minimum": 1})),
+        param(
+            "limit",
+            limit(crate::story::MEMBERS_DEFAULT),
+            "members per page",
+        ),
+        param("offset", offset.clone(), "members to skip"),
+        param(
+            "lang",
+            json!({"type": "string"}),
+            "only members in this language",
+        ),
+        param(
+            "timeline_limit",
+            limit(crate::story::TIMELINE_DEFAULT),
+            "timeline entries per page",
+        ),
+        param(
+            "timeline_offset",
+            offset.clone(),
+            "timeline entries to skip",
+        ),
+        param(
+            "events_limit",
+            limit(crate::story::EVENTS_DEFAULT),
+            "merged events per page",
+        ),
+        param("events_offset", offset, "merged events to skip"),
+    ];
+    let page_info = json!({"type": "object", "properties": {"total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"}}});
+    let counts = json!({"type": "array", "items": {"type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}}}});
     let mut entities_params = page_params();
     entities_params.extend([
         param(
@@ -151,7 +185,7 @@ pub fn document() -> Value {
             "/api/articles": {"get": {"summary": "List articles (stable order by id or publication date)", "parameters": articles_params, "responses": ok(page_of(r("Article")))}},
             "/api/articles/{id}": {"get": {"summary": "One article with its analysis and story ids", "parameters": [path_param("id", json!({"type": "integer", "minimum": 1}))], "responses": ok_or_404(r("ArticleDetail"))}},
             "/api/stories": {"get": {"summary": "List stories", "parameters": stories_params, "responses": ok(page_of(r("Story")))}},
-            "/api/stories/{id}": {"get": {"summary": "One story: members, timeline, entities, merged events, differences between sources", "parameters": [path_param("id", json!({"type": "integer", "minimum": 1}))], "responses": ok_or_404(r("StoryDetail"))}},
+            "/api/stories/{id}": {"get": {"summary": "One story: a page each of its members (ascending id, with why they belong), timeline and merged events; complete summary (counts per language and outlet, date span), entities and differences between sources. `pages` gives each list's total, offset and limit.", "parameters": story_params, "responses": ok_or_404(r("StoryDetail"))}},
             "/api/storylines": {"get": {"summary": "List storylines", "parameters": page_params(), "responses": ok(page_of(r("Storyline")))}},
             "/api/storylines/{id}": {"get": {"summary": "One storyline", "parameters": [path_param("id", json!({"type": "integer", "minimum": 1}))], "responses": ok_or_404(obj(json!({"storyline": r("Storyline"), "extra": {}})))}},
             "/api/entities": {"get": {"summary": "List entities (most articles first, then name)", "parameters": entities_params, "responses": ok(page_of(r("Entity")))}},
@@ -195,7 +229,11 @@ pub fn document() -> Value {
                     "timeline": {"type": "array", "items": obj(json!({"date": {"type": "string"}, "kind": {"type": "string"}, "text": {"type": "string"}, "article_ids": {"type": "array"}, "languages": {"type": "array"}, "sources": {"type": "array"}}))},
                     "entities": {"type": "array", "items": r("EntityRef")}, "why": {"type": "array"},
                     "events": {"type": "array", "items": r("MergedEvent")},
-                    "differences": {"type": "array", "items": obj(json!({"kind": {"type": "string"}, "event_ids": {"type": "array"}, "summary": {"type": "string"}, "versions": {"type": "array"}}))}})),
+                    "differences": {"type": "array", "items": obj(json!({"kind": {"type": "string"}, "event_ids": {"type": "array"}, "summary": {"type": "string"}, "versions": {"type": "array"}}))},
+                    "summary": obj(json!({"articles": {"type": "integer"}, "languages": counts, "sources": counts,
+                        "start": {"type": ["string", "null"]}, "end": {"type": ["string", "null"]},
+                        "timeline": {"type": "integer"}, "events": {"type": "integer"}, "differences": {"type": "integer"}})),
+                    "pages": obj(json!({"members": page_info, "lang": {"type": ["string", "null"]}, "timeline": page_info, "events": page_info}))})),
                 "Storyline": obj(json!({"id": {"type": "integer"}, "title": {"type": "string"}, "story_ids": {"type": "array", "items": {"type": "integer"}},
                     "start": {"type": ["string", "null"]}, "end": {"type": ["string", "null"]}, "top_entities": {"type": "array", "items": r("EntityRef")}})),
                 "Entity": obj(json!({"id": {"type": "string"}, "canonical": {"type": "string"}, "type": {"type": "string"},

@@ -346,6 +346,27 @@ async fn health_and_openapi() {
     ] {
         assert!(v["paths"].get(p).is_some(), "openapi lacks {p}");
     }
+    // The story detail's paging parameters are documented, each once.
+    let names: Vec<&str> = v["paths"]["/api/stories/{id}"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "limit",
+            "offset",
+            "lang",
+            "timeline_limit",
+            "timeline_offset",
+            "events_limit",
+            "events_offset"
+        ]
+    );
+    assert!(v["components"]["schemas"]["StoryDetail"]["properties"]["pages"].is_object());
     expect_error(&app, "/api/nope", StatusCode::NOT_FOUND).await;
 }
 
