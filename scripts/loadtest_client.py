@@ -68,9 +68,9 @@ def main():
                 conn.request("GET", path)
                 r = conn.getresponse()
                 r.read()
-                ok = r.status == 200
+                ok = r.status
             except Exception:
-                ok = False
+                ok = 0
                 conn.close()
                 conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
             d = time.perf_counter() - due
@@ -98,17 +98,24 @@ def main():
     groups = {}
     for path, d, ok in results:
         key = re.sub(r"/\d+", "/{id}", path.split("?", 1)[0])
-        g = groups.setdefault(key, [[], 0])
+        g = groups.setdefault(key, [[], 0, {}])
         g[0].append(d)
-        g[1] += 0 if ok else 1
-    groups["all"] = [[d for _, d, _ in results], sum(1 for r in results if not r[2])]
+        g[1] += 0 if ok == 200 else 1
+        if ok != 200:
+            g[2][str(ok)] = g[2].get(str(ok), 0) + 1
+    statuses = {}
+    for _, _, ok in results:
+        if ok != 200:
+            statuses[str(ok)] = statuses.get(str(ok), 0) + 1
+    groups["all"] = [[d for _, d, _ in results], sum(1 for r in results if r[2] != 200), statuses]
     cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
-    for key, (lat, errors) in groups.items():
+    for key, (lat, errors, by_status) in groups.items():
         if key == "all" and len(groups) == 2:
             continue
         lat.sort()
         line = {
             "label": a.label, "endpoint": key, "requests": len(lat), "errors": errors,
+            "errors_by_status": by_status,
             "seconds": round(elapsed, 2), "throughput_rps": round(len(lat) / elapsed, 1),
             "p50_ms": pct(lat, 0.50), "p90_ms": pct(lat, 0.90), "p99_ms": pct(lat, 0.99),
             "max_ms": pct(lat, 1.0),
