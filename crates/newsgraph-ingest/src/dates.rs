@@ -17,6 +17,9 @@ use std::sync::OnceLock;
 struct Names {
     months: HashSet<String>,
     weekdays: HashSet<String>,
+    /// Length in bytes of the longest month name (case folding can change
+    /// a word's length by a few bytes; the margin covers it).
+    month_max_bytes: usize,
 }
 
 fn names() -> &'static Names {
@@ -43,14 +46,33 @@ fn names() -> &'static Names {
                 }
             }
         }
-        Names { months, weekdays }
+        let month_max_bytes = months.iter().map(|m| m.len() + 8).max().unwrap_or(0);
+        Names {
+            months,
+            weekdays,
+            month_max_bytes,
+        }
     })
 }
 
+/// ASCII words up to this length are lower-cased on the stack.
+const STACK_WORD_BYTES: usize = 32;
+
 fn is_month(tok: &str) -> bool {
-    names()
-        .months
-        .contains(&tok.trim_end_matches('.').to_lowercase())
+    let t = tok.trim_end_matches('.');
+    let n = names();
+    if t.len() > n.month_max_bytes || t.is_empty() {
+        return false;
+    }
+    if t.is_ascii() && t.len() <= STACK_WORD_BYTES {
+        // Lower-cased on the stack: this runs on every word of a text.
+        let mut buf = [0u8; STACK_WORD_BYTES];
+        let b = &mut buf[..t.len()];
+        b.copy_from_slice(t.as_bytes());
+        b.make_ascii_lowercase();
+        return std::str::from_utf8(b).is_ok_and(|s| n.months.contains(s));
+    }
+    n.months.contains(&t.to_lowercase())
 }
 
 /// True when `word` is a month name or abbreviation (a trailing `.`
