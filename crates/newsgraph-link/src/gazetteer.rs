@@ -113,6 +113,45 @@ pub struct Gazetteer {
     forms: HashMap<String, LangForms>,
 }
 
+/// The rows `(line number, key, language, names)` of a three-column table
+/// (`#` comments and blank lines skipped).
+fn named_rows<'a>(
+    table: &'a str,
+    file: &'a str,
+) -> impl Iterator<Item = Result<(usize, &'a str, &'a str, &'a str), LinkError>> + 'a {
+    table
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.starts_with('#') && !line.trim().is_empty())
+        .map(move |(n, line)| {
+            let mut f = line.split('\t');
+            match (f.next(), f.next(), f.next()) {
+                (Some(k), Some(lang), Some(names)) => Ok((n + 1, k, lang, names)),
+                _ => Err(LinkError::Data {
+                    file: file.into(),
+                    message: format!("line {}: expected 3 columns", n + 1),
+                }),
+            }
+        })
+}
+
+/// Adds `|`-separated `names` in `lang` to `place`, registering the language.
+fn add_names(
+    place: &mut Place,
+    lang: &str,
+    names: &str,
+    lang_ix: &mut HashMap<String, u16>,
+    langs: &mut Vec<String>,
+) {
+    if !lang_ix.contains_key(lang) {
+        lang_ix.insert(lang.to_string(), langs.len() as u16);
+        langs.push(lang.to_string());
+    }
+    for name in names.split('|').filter(|s| !s.is_empty()) {
+        place.names.push((lang.to_string(), name.to_string()));
+    }
+}
+
 /// Canonical country names: the shortest English name that is not an
 /// acronym or an inverted official form ("Korea, Republic of").
 fn choose_canonical(places: &mut [Place]) {
@@ -148,21 +187,12 @@ impl Gazetteer {
             (COUNTRY_ALIASES, "data/gazetteer/country-aliases.tsv"),
         ];
         for (t, (table, file)) in tables.into_iter().enumerate() {
-            for (n, line) in table.lines().enumerate() {
-                if line.starts_with('#') || line.trim().is_empty() {
-                    continue;
-                }
-                let mut f = line.split('\t');
-                let (Some(code), Some(lang), Some(names)) = (f.next(), f.next(), f.next()) else {
-                    return Err(LinkError::Data {
-                        file: file.into(),
-                        message: format!("line {}: expected 3 columns", n + 1),
-                    });
-                };
+            for row in named_rows(table, file) {
+                let (n, code, lang, names) = row?;
                 if t > 0 && !index.contains_key(code) {
                     return Err(LinkError::Data {
                         file: file.into(),
-                        message: format!("line {}: unknown country code {code:?}", n + 1),
+                        message: format!("line {n}: unknown country code {code:?}"),
                     });
                 }
                 let i = *index.entry(code.to_string()).or_insert_with(|| {
@@ -177,13 +207,7 @@ impl Gazetteer {
                     });
                     places.len() - 1
                 });
-                if !lang_ix.contains_key(lang) {
-                    lang_ix.insert(lang.to_string(), langs.len() as u16);
-                    langs.push(lang.to_string());
-                }
-                for name in names.split('|').filter(|s| !s.is_empty()) {
-                    places[i].names.push((lang.to_string(), name.to_string()));
-                }
+                add_names(&mut places[i], lang, names, &mut lang_ix, &mut langs);
             }
             if t == 0 {
                 choose_canonical(&mut places);
@@ -219,17 +243,8 @@ impl Gazetteer {
         }
         let first_org = places.len();
         let mut org_ix: HashMap<String, usize> = HashMap::new();
-        for (n, line) in ORGANISATIONS.lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let mut f = line.split('\t');
-            let (Some(slug), Some(lang), Some(names)) = (f.next(), f.next(), f.next()) else {
-                return Err(LinkError::Data {
-                    file: "data/gazetteer/organisations.tsv".into(),
-                    message: format!("line {}: expected 3 columns", n + 1),
-                });
-            };
+        for row in named_rows(ORGANISATIONS, "data/gazetteer/organisations.tsv") {
+            let (_, slug, lang, names) = row?;
             let i = *org_ix.entry(slug.to_string()).or_insert_with(|| {
                 places.push(Place {
                     id: format!("org:gaz:{slug}"),
@@ -242,13 +257,7 @@ impl Gazetteer {
                 });
                 places.len() - 1
             });
-            if !lang_ix.contains_key(lang) {
-                lang_ix.insert(lang.to_string(), langs.len() as u16);
-                langs.push(lang.to_string());
-            }
-            for name in names.split('|').filter(|s| !s.is_empty()) {
-                places[i].names.push((lang.to_string(), name.to_string()));
-            }
+            add_names(&mut places[i], lang, names, &mut lang_ix, &mut langs);
         }
         // An organisation's canonical name: its first English name.
         for p in &mut places[first_org..] {
