@@ -392,31 +392,16 @@ impl Linker {
             if x.typ == EntityType::PER && !single_per {
                 continue;
             }
-            let mut hit = self
-                .gazetteer
-                .lookup_key_ix(&x.form.key, lang)
-                .map(|p| (p, false));
-            if hit.is_none()
-                && let Some((g, _)) = &x.genv
-            {
-                hit = self
-                    .gazetteer
-                    .lookup_key_ix(&g.key, lang)
-                    .map(|p| (p, true));
-            }
-            // Organisations by name ("Vereinten Nationen", "Kremls").
-            if hit.is_none() {
-                hit = self
-                    .gazetteer
-                    .lookup_org_key_ix(&x.form.key, lang)
-                    .map(|p| (p, false))
-                    .or_else(|| {
-                        let (g, _) = x.genv.as_ref()?;
-                        self.gazetteer
-                            .lookup_org_key_ix(&g.key, lang)
-                            .map(|p| (p, true))
-                    });
-            }
+            // By the name's key, else its genitive stem's: places first, then
+            // organisations ("Vereinten Nationen", "Kremls").
+            let by = |look: &dyn Fn(&str) -> Option<usize>| {
+                look(&x.form.key).map(|p| (p, false)).or_else(|| {
+                    let (g, _) = x.genv.as_ref()?;
+                    look(&g.key).map(|p| (p, true))
+                })
+            };
+            let hit = by(&|k| self.gazetteer.lookup_key_ix(k, lang))
+                .or_else(|| by(&|k| self.gazetteer.lookup_org_key_ix(k, lang)));
             let Some((pi, used_gen)) = hit else { continue };
             let p = &self.gazetteer.places()[pi];
             // A one-word "person" is a country or an organisation it names,

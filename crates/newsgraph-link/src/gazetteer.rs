@@ -322,14 +322,14 @@ impl Gazetteer {
 
     /// Whether `id` is a gazetteer id.
     pub fn is_gazetteer_id(id: &str) -> bool {
-        id.starts_with("loc:iso:") || id.starts_with("loc:geonames:") || id.starts_with("org:gaz:")
+        Self::type_of_id(id).is_some()
     }
 
     /// The entity type of a gazetteer id (`None` for other ids).
     pub fn type_of_id(id: &str) -> Option<EntityType> {
         if id.starts_with("org:gaz:") {
             Some(EntityType::ORG)
-        } else if Self::is_gazetteer_id(id) {
+        } else if id.starts_with("loc:iso:") || id.starts_with("loc:geonames:") {
             Some(EntityType::LOC)
         } else {
             None
@@ -369,6 +369,7 @@ impl Gazetteer {
                 PlaceKind::Country if hl == Some("en") => (3, 0),
                 PlaceKind::City => (2, p.population),
                 PlaceKind::Country => (1, 0),
+                // never in `by_key` (see `org_by_key`)
                 PlaceKind::Organisation => (0, 0),
             }
         };

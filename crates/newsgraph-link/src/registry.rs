@@ -285,8 +285,8 @@ impl EntityRegistry {
         for (local, members) in &groups {
             let first = &analysis.mentions[members[0]];
             let typ = first.typ;
-            let target = if let Some(typ) = Gazetteer::type_of_id(local) {
-                self.ensure(local, &first.canonical, typ, true)
+            let target = if let Some(fixed) = Gazetteer::type_of_id(local) {
+                self.ensure(local, &first.canonical, fixed, true)
             } else {
                 let mut forms: Vec<NameForm> = Vec::new();
                 for &k in members {
