@@ -55,22 +55,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
             }
             if let Some(dir) = &pred {
-                let mut s = String::new();
-                conll::write(&ds, &preds, &mut s);
-                std::fs::write(Path::new(dir).join(pred_name(d)), s)?;
+                write_preds(dir, d, &ds, &preds)?;
             }
-            let r = sc.scores();
-            let per: Vec<String> = r
-                .per_type
-                .iter()
-                .map(|(k, v)| format!("{k}={:.3}", v.f1))
-                .collect();
             println!(
-                "EVAL {lang} {d}: P {:.4} R {:.4} F1 {:.4} [{}] tokens {n} tokens/cpu-s {:.0}",
-                r.micro.precision,
-                r.micro.recall,
-                r.micro.f1,
-                per.join(" "),
+                "EVAL {lang} {d}: {} tokens {n} tokens/cpu-s {:.0}",
+                summary(&sc.scores()),
                 n as f64 / cpu
             );
         }
@@ -121,29 +110,43 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             preds.push(p);
         }
-        let r = sc.scores();
-        let per: Vec<String> = r
-            .per_type
-            .iter()
-            .map(|(k, v)| format!("{k}={:.3}", v.f1))
-            .collect();
-        println!(
-            "RESULT {lang} {name}: P {:.4} R {:.4} F1 {:.4} [{}]",
-            r.micro.precision,
-            r.micro.recall,
-            r.micro.f1,
-            per.join(" ")
-        );
+        println!("RESULT {lang} {name}: {}", summary(&sc.scores()));
         if let Some(dir) = &pred {
-            let mut s = String::new();
-            conll::write(ds, &preds, &mut s);
-            std::fs::write(Path::new(dir).join(pred_name(name)), s)?;
+            write_preds(dir, name, ds, &preds)?;
         }
     }
     Ok(())
 }
 
 /// `dir-file` of a dev file path, the name its predictions are written under.
+/// "P … R … F1 … [TYPE=f1 …]" of a scorer's result.
+fn summary(r: &conll::Scores) -> String {
+    let per: Vec<String> = r
+        .per_type
+        .iter()
+        .map(|(k, v)| format!("{k}={:.3}", v.f1))
+        .collect();
+    format!(
+        "P {:.4} R {:.4} F1 {:.4} [{}]",
+        r.micro.precision,
+        r.micro.recall,
+        r.micro.f1,
+        per.join(" ")
+    )
+}
+
+/// Writes the predictions for the dev file `name` into `dir` (CoNLL format).
+fn write_preds(
+    dir: &str,
+    name: &str,
+    ds: &[conll::Sentence],
+    preds: &[Vec<Label>],
+) -> std::io::Result<()> {
+    let mut s = String::new();
+    conll::write(ds, preds, &mut s);
+    std::fs::write(Path::new(dir).join(pred_name(name)), s)
+}
+
 fn pred_name(path: &str) -> String {
     let p = Path::new(path);
     let part = |o: Option<&std::ffi::OsStr>| o.map(|f| f.to_string_lossy().into_owned());

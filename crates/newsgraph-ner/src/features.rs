@@ -209,15 +209,7 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
         let len = j - i;
         for (k, info) in infos[i..j].iter_mut().enumerate() {
             info.cap_run = len.min(4) as u8;
-            info.cap_pos = if len == 1 {
-                b'S'
-            } else if k == 0 {
-                b'F'
-            } else if k + 1 == len {
-                b'L'
-            } else {
-                b'M'
-            };
+            info.cap_pos = run_position(k, len, *b"SFLM");
         }
         i = j;
     }
@@ -335,15 +327,7 @@ pub fn token_infos(lex: &Lexicon, tokens: &[&str]) -> Vec<TokenInfo> {
         let len = matched.min(4) as u8;
         for (k, info) in infos[i..i + matched].iter_mut().enumerate() {
             info.title_len = len;
-            info.title = if matched == 1 {
-                b'U'
-            } else if k == 0 {
-                b'B'
-            } else if k + 1 == matched {
-                b'L'
-            } else {
-                b'I'
-            };
+            info.title = run_position(k, matched, *b"UBLI");
         }
         i += matched;
     }
@@ -660,5 +644,20 @@ fn sent_len_bucket(n: usize) -> u8 {
         4..=6 => b'4',
         7..=12 => b'7',
         _ => b'X',
+    }
+}
+
+/// The letter for position `k` of a run of `len` tokens, from
+/// `[single, first, last, middle]`.
+fn run_position(k: usize, len: usize, letters: [u8; 4]) -> u8 {
+    let [single, first, last, middle] = letters;
+    if len == 1 {
+        single
+    } else if k == 0 {
+        first
+    } else if k + 1 == len {
+        last
+    } else {
+        middle
     }
 }
