@@ -254,17 +254,32 @@ fn push_actor(list: &mut Vec<Actor>, a: &Actor) {
     }
 }
 
-fn stable_id(e: &MergedEvent) -> String {
-    // FNV-1a over the defining fields: stable across runs and platforms.
-    let mut h: u64 = 0xcbf29ce484222325;
-    let mut feed = |s: &str| {
+/// FNV-1a over fields, each followed by a 0xff separator: stable across runs
+/// and platforms.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf29ce484222325)
+    }
+
+    fn feed(&mut self, s: &str) {
         for b in s.bytes().chain(std::iter::once(0xff)) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
+            self.0 ^= b as u64;
+            self.0 = self.0.wrapping_mul(0x100000001b3);
         }
-    };
-    feed(&e.typ);
-    feed(e.mode.as_deref().unwrap_or(""));
+    }
+
+    fn id(&self) -> String {
+        format!("ev-{:016x}", self.0)
+    }
+}
+
+fn stable_id(e: &MergedEvent) -> String {
+    // The defining fields: type, mode, actors, date and polarity.
+    let mut h = Fnv::new();
+    h.feed(&e.typ);
+    h.feed(e.mode.as_deref().unwrap_or(""));
     let mut keys: Vec<String> = e
         .source
         .iter()
@@ -277,11 +292,11 @@ fn stable_id(e: &MergedEvent) -> String {
         .collect();
     keys.sort();
     for k in &keys {
-        feed(k);
+        h.feed(k);
     }
-    feed(e.date.as_deref().unwrap_or(""));
-    feed(&format!("{}", polarity(e.modality)));
-    format!("ev-{h:016x}")
+    h.feed(e.date.as_deref().unwrap_or(""));
+    h.feed(&format!("{}", polarity(e.modality)));
+    h.id()
 }
 
 /// Merge event mentions from many articles: same PLOVER type (and mode
@@ -399,8 +414,35 @@ pub fn merge_events(events: &[(ArticleId, Event)]) -> Vec<MergedEvent> {
             m
         })
         .collect();
+    disambiguate_ids(&mut out);
     out.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
     out
+}
+
+/// Two events that share type, mode, actors, date and polarity but were not
+/// merged (say, two undated exchanges without named actors) would get one
+/// id. Each of them then takes its earliest sentence into the hash, which is
+/// unique because a sentence's report belongs to exactly one merged event.
+fn disambiguate_ids(out: &mut [MergedEvent]) {
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    for m in out.iter() {
+        *count.entry(m.id.clone()).or_default() += 1;
+    }
+    for m in out.iter_mut() {
+        if count.get(&m.id).copied().unwrap_or(0) < 2 {
+            continue;
+        }
+        let first = m
+            .sentences
+            .iter()
+            .map(|p| (p.article_id, p.start, p.end))
+            .min()
+            .unwrap_or_default();
+        let mut h = Fnv::new();
+        h.feed(&m.id);
+        h.feed(&format!("{}:{}-{}", first.0, first.1, first.2));
+        m.id = h.id();
+    }
 }
 
 fn meta_of(articles: &[ArticleMeta], id: ArticleId) -> Option<&ArticleMeta> {

@@ -236,6 +236,48 @@ fn merged_ids_are_stable() {
 }
 
 #[test]
+fn unmerged_events_with_the_same_defining_fields_get_distinct_ids() {
+    // Two exchanges told without named actors share no evidence, so they
+    // stay two events; they must not share an id either.
+    let anonymous = |aid: i64, start: usize, sentence: &str| {
+        let (a, mut e) = ev(
+            aid,
+            "COOPERATE",
+            Some("exchange"),
+            "x",
+            "y",
+            None,
+            Modality::Asserted,
+            sentence,
+        );
+        e.source.clear();
+        e.target.clear();
+        e.provenance.start = start;
+        e.provenance.end = start + 9;
+        (a, e)
+    };
+    let events = vec![
+        anonymous(
+            2,
+            477,
+            "Earlier the two leaders had exchanged swords as gifts.",
+        ),
+        anonymous(2, 851, "The gifts were exchanged before the reception."),
+    ];
+    let merged = merge_events(&events);
+    assert_eq!(merged.len(), 2);
+    assert_ne!(merged[0].id, merged[1].id);
+    // And the ids stay the same from run to run.
+    let again = merge_events(&events);
+    let ids = |m: &[newsgraph_events::MergedEvent]| {
+        let mut v: Vec<String> = m.iter().map(|e| e.id.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&merged), ids(&again));
+}
+
+#[test]
 fn scorer_counts_types_and_actor_matches() {
     assert!(dice("The United States", "United States") >= 0.99);
     assert!(dice("Chadli Klibi", "Arab League Secretary General Chadli Klibi") >= 0.5);
