@@ -201,6 +201,11 @@ fn is_person(a: &Actor) -> bool {
         .is_some_and(|id| id.starts_with("per:"))
 }
 
+/// The people among `actors`.
+fn persons(actors: &[Actor]) -> Vec<&Actor> {
+    actors.iter().filter(|x| is_person(x)).collect()
+}
+
 /// Evidence that two reports are different happenings even though they
 /// share an actor: different days; different people on the other side
 /// ("Putin meets Kim" vs "Putin meets Choe": each names a person the other
@@ -445,6 +450,31 @@ fn disambiguate_ids(out: &mut [MergedEvent]) {
     }
 }
 
+/// Two places reported for one event disagree when both are countries or
+/// neither is: a country and a finer place ("Russia" vs "Fernen Osten",
+/// "North Korea" vs "Pyongyang") may be the same place at two scales.
+fn places_disagree(x: &Actor, y: &Actor) -> bool {
+    let country = |a: &Actor| {
+        a.entity_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("loc:iso:"))
+    };
+    !same_actor(x, y) && country(x) == country(y)
+}
+
+/// Which reports can answer a denial of the same topic: a denied visit is
+/// contradicted by a visit or an accepted invitation, not by an invitation
+/// (which may still be declined) or a meeting elsewhere. Other modes
+/// contradict a denial of the same mode; an unmoded denial any report.
+fn contradicts_denial(denied: Option<&str>, other: Option<&str>) -> bool {
+    match (denied, other) {
+        (Some("visit"), Some(o)) => matches!(o, "visit" | "accept-invitation"),
+        (Some(d), Some(o)) => d == o,
+        (Some(_), None) => false,
+        (None, _) => true,
+    }
+}
+
 fn meta_of(articles: &[ArticleMeta], id: ArticleId) -> Option<&ArticleMeta> {
     articles.iter().find(|a| a.id == id)
 }
@@ -627,7 +657,7 @@ pub fn differences(
                 .collect();
             let distinct = placed.iter().any(|(_, a)| {
                 placed.iter().any(|(_, b)| match (&a.place, &b.place) {
-                    (Some(x), Some(y)) => !same_actor(x, y),
+                    (Some(x), Some(y)) => places_disagree(x, y),
                     _ => false,
                 })
             });
@@ -647,20 +677,34 @@ pub fn differences(
                     versions: vs,
                 });
             }
-            // Participants: reports naming disjoint targets.
-            let with_t: Vec<&Event> = m.reports.iter().filter(|r| !r.target.is_empty()).collect();
-            let disjoint = with_t.iter().any(|a| {
-                with_t.iter().any(|b| {
-                    a.provenance.article_id != b.provenance.article_id
-                        && !a
-                            .target
-                            .iter()
-                            .any(|x| b.target.iter().any(|y| same_actor(x, y)))
-                })
-            });
+            // Participants: the people each article names on either side
+            // of the event (so "Kim met Putin" and "Putin met Kim" agree).
+            // Two articles that each name two or more people, not the same
+            // ones, differ ("Putin and Kim" vs "Putin, Kim and Shoigu").
+            // Only people count: "Pyongyang", "North Korea" and "Kim
+            // Jong-un" are one side told by metonymy, not a disagreement.
+            let mut people: BTreeMap<ArticleId, Vec<Actor>> = BTreeMap::new();
+            for r in &m.reports {
+                let list = people.entry(r.provenance.article_id).or_default();
+                for a in persons(&r.source).into_iter().chain(persons(&r.target)) {
+                    if !list.iter().any(|x| same_actor(x, a)) {
+                        list.push(a.clone());
+                    }
+                }
+            }
+            let lacks =
+                |a: &[Actor], b: &[Actor]| a.iter().any(|x| !b.iter().any(|y| same_actor(x, y)));
+            let named: Vec<&Vec<Actor>> = people.values().filter(|p| p.len() >= 2).collect();
+            let disjoint = named.iter().any(|a| named.iter().any(|b| lacks(a, b)));
             if disjoint {
-                let items: Vec<(String, &Event)> =
-                    with_t.iter().map(|r| (actor_list(&r.target), *r)).collect();
+                let items: Vec<(String, &Event)> = m
+                    .reports
+                    .iter()
+                    .filter_map(|r| {
+                        let p = people.get(&r.provenance.article_id)?;
+                        (p.len() >= 2).then(|| (actor_list(p), r))
+                    })
+                    .collect();
                 let vs = versions(items, articles, quotes);
                 out.push(Difference {
                     kind: "participants".into(),
@@ -692,12 +736,26 @@ pub fn differences(
         }
         let ev_a: Vec<&Event> = a.reports.iter().collect();
         for b in merged.iter().filter(|b| b.id != a.id) {
-            if b.modality == Modality::Negated || topic(a) != topic(b) {
+            if b.modality == Modality::Negated
+                || topic(a) != topic(b)
+                || !contradicts_denial(a.mode.as_deref(), b.mode.as_deref())
+            {
                 continue;
             }
-            let overlap = ev_a
-                .iter()
-                .any(|x| b.reports.iter().any(|y| actors_overlap(x, y)));
+            // The denied actor must be the one doing it in the other report:
+            // "no plan for Putin to visit" is answered by Putin's visit or
+            // his acceptance, not by Kim's visit to Russia.
+            let overlap = ev_a.iter().any(|x| {
+                b.reports.iter().any(|y| {
+                    let px = persons(&x.source);
+                    if px.is_empty() {
+                        actors_overlap(x, y)
+                    } else {
+                        let py = persons(&y.source);
+                        px.iter().any(|p| py.iter().any(|q| same_actor(p, q)))
+                    }
+                })
+            });
             if !overlap {
                 continue;
             }

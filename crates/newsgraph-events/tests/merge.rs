@@ -455,3 +455,150 @@ fn talks_years_apart_are_different_events() {
         .expect("the 2023 meeting");
     assert_eq!(new.article_ids, vec![1, 3]);
 }
+
+fn with_ids(
+    mut e: (i64, Event),
+    target: &[(&str, &str)],
+    place: Option<(&str, &str)>,
+) -> (i64, Event) {
+    let mk = |(text, id): (&str, &str)| Actor {
+        text: text.into(),
+        entity_id: Some(id.into()),
+        canonical: Some(text.into()),
+    };
+    e.1.target = target.iter().copied().map(mk).collect();
+    e.1.place = place.map(mk);
+    e
+}
+
+#[test]
+fn metonymy_and_places_at_two_scales_are_not_differences() {
+    let meeting = |aid: i64, sentence: &str| {
+        ev(
+            aid,
+            "CONSULT",
+            Some("meet"),
+            "Putin",
+            "x",
+            Some("2023-09-13"),
+            Modality::Asserted,
+            sentence,
+        )
+    };
+    let events = vec![
+        with_ids(
+            meeting(1, "a"),
+            &[("Kim", "per:kim")],
+            Some(("Russland", "loc:iso:RU")),
+        ),
+        with_ids(
+            meeting(2, "b"),
+            &[("Pjöngjang", "loc:geonames:1871859")],
+            Some(("Fernen Osten", "loc:fernen-osten")),
+        ),
+        with_ids(
+            meeting(3, "c"),
+            &[("Nordkorea", "loc:iso:KP"), ("Kim", "per:kim")],
+            Some(("Russia", "loc:iso:RU")),
+        ),
+    ];
+    let merged = merge_events(&events);
+    assert_eq!(merged.len(), 1, "{merged:?}");
+    let diffs = differences(&merged, &[], &[]);
+    assert!(
+        !diffs
+            .iter()
+            .any(|d| d.kind == "participants" || d.kind == "place"),
+        "{diffs:?}"
+    );
+    // One more person on the other side, or two different cities, are
+    // differences.
+    let events = vec![
+        with_ids(
+            meeting(1, "a"),
+            &[("Kim", "per:kim")],
+            Some(("Wladiwostok", "loc:geonames:2013348")),
+        ),
+        with_ids(
+            meeting(2, "b"),
+            &[("Kim", "per:kim"), ("Choe", "per:choe")],
+            Some(("Moskau", "loc:geonames:524901")),
+        ),
+    ];
+    let merged = merge_events(&events);
+    assert_eq!(merged.len(), 1, "{merged:?}");
+    let diffs = differences(&merged, &[], &[]);
+    assert!(diffs.iter().any(|d| d.kind == "participants"), "{diffs:?}");
+    assert!(diffs.iter().any(|d| d.kind == "place"), "{diffs:?}");
+}
+
+#[test]
+fn a_denied_visit_is_answered_only_by_the_same_visitor_going_or_accepting() {
+    let denied = ev(
+        1,
+        "CONSULT",
+        Some("visit"),
+        "Putin",
+        "Pyongyang",
+        None,
+        Modality::Negated,
+        "es gebe keinen Plan für einen Besuch Putins in Pjöngjang",
+    );
+    let others = [
+        // Kim invites Putin: an invitation does not answer the denial.
+        ev(
+            2,
+            "AGREE",
+            Some("invite"),
+            "Kim",
+            "Putin",
+            None,
+            Modality::Asserted,
+            "Kim lud Putin ein",
+        ),
+        // Kim visits Russia: another visitor.
+        ev(
+            2,
+            "CONSULT",
+            Some("visit"),
+            "Kim",
+            "Putin",
+            None,
+            Modality::Asserted,
+            "Kim besuchte Russland",
+        ),
+        // Putin meets Kim in Russia: a meeting, not the visit.
+        ev(
+            2,
+            "CONSULT",
+            Some("meet"),
+            "Putin",
+            "Kim",
+            None,
+            Modality::Asserted,
+            "Putin traf Kim",
+        ),
+    ];
+    for other in others {
+        let merged = merge_events(&[denied.clone(), other.clone()]);
+        let diffs = differences(&merged, &[], &[]);
+        assert!(
+            !diffs.iter().any(|d| d.kind == "assertion"),
+            "{} must not contradict the denial: {diffs:?}",
+            other.1.provenance.sentence
+        );
+    }
+    let going = ev(
+        2,
+        "CONSULT",
+        Some("visit"),
+        "Putin",
+        "Pyongyang",
+        None,
+        Modality::Intended,
+        "Putin werde Pjöngjang besuchen",
+    );
+    let merged = merge_events(&[denied, going]);
+    let diffs = differences(&merged, &[], &[]);
+    assert!(diffs.iter().any(|d| d.kind == "assertion"), "{diffs:?}");
+}
