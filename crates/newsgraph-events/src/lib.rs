@@ -22,6 +22,7 @@ mod extract;
 pub mod lexicon;
 pub mod listing;
 mod merge;
+mod names;
 mod quotes;
 mod sentence;
 
@@ -32,6 +33,7 @@ pub use listing::{
     write_jsonl,
 };
 pub use merge::{ArticleMeta, Difference, MergedEvent, Version, differences, merge_events};
+pub use names::CanonicalNames;
 
 use newsgraph_model::{Actor, Analysis, ArticleId, Event, Quote, Sentence};
 

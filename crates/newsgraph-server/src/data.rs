@@ -124,6 +124,10 @@ pub fn events(
             events.extend(an.analysis.events.into_iter().map(|e| (id, e)));
         }
     }
+    newsgraph_events::CanonicalNames::new(|id: &str| {
+        st.store.get_entity(id).map(|e| e.map(|e| e.canonical))
+    })
+    .refresh_events(&mut events)?;
     Ok(newsgraph_events::merge_events(&events))
 }
 

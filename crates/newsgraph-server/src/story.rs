@@ -230,6 +230,13 @@ pub fn prepare(store: &dyn Store, rec: StoryRecord) -> Result<Prepared, ApiError
             lang: m.lang.clone(),
         });
     }
+    // One name per entity: the store's current canonical name, not the one
+    // each member's analysis recorded when it was made.
+    let mut names = newsgraph_events::CanonicalNames::new(|id: &str| {
+        store.get_entity(id).map(|e| e.map(|e| e.canonical))
+    });
+    names.refresh_events(&mut events)?;
+    names.refresh_quotes(&mut quotes)?;
     let merged = newsgraph_events::merge_events(&events);
     let differences = newsgraph_events::differences(&merged, &quotes, &metas);
 

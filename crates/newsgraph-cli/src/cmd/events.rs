@@ -123,6 +123,11 @@ fn select(store: &dyn Store, sel: &Selection) -> Result<(Vec<MergedEvent>, Vec<E
             lang: a.lang,
         });
     }
+    // Name each entity as the store does now (see `CanonicalNames`).
+    newsgraph_events::CanonicalNames::new(|id: &str| {
+        store.get_entity(id).map(|e| e.map(|e| e.canonical))
+    })
+    .refresh_events(&mut reports)?;
     let q = EventQuery {
         entity: sel.entity.clone(),
         typ: sel.typ.clone(),
