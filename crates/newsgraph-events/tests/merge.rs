@@ -485,26 +485,28 @@ fn metonymy_and_places_at_two_scales_are_not_differences() {
             sentence,
         )
     };
-    let events = vec![
-        with_ids(
-            meeting(1, "a"),
-            &[("Kim", "per:kim")],
-            Some(("Russland", "loc:iso:RU")),
-        ),
-        with_ids(
-            meeting(2, "b"),
+    let report = |aid: i64, target: &[(&str, &str)], place: (&str, &str)| {
+        with_ids(meeting(aid, "s"), target, Some(place))
+    };
+    // The reports merge into one event; its differences.
+    let diffs_of = |events: Vec<(i64, Event)>| {
+        let merged = merge_events(&events);
+        assert_eq!(merged.len(), 1, "{merged:?}");
+        differences(&merged, &[], &[])
+    };
+    let diffs = diffs_of(vec![
+        report(1, &[("Kim", "per:kim")], ("Russland", "loc:iso:RU")),
+        report(
+            2,
             &[("Pjöngjang", "loc:geonames:1871859")],
-            Some(("Fernen Osten", "loc:fernen-osten")),
+            ("Fernen Osten", "loc:fernen-osten"),
         ),
-        with_ids(
-            meeting(3, "c"),
+        report(
+            3,
             &[("Nordkorea", "loc:iso:KP"), ("Kim", "per:kim")],
-            Some(("Russia", "loc:iso:RU")),
+            ("Russia", "loc:iso:RU"),
         ),
-    ];
-    let merged = merge_events(&events);
-    assert_eq!(merged.len(), 1, "{merged:?}");
-    let diffs = differences(&merged, &[], &[]);
+    ]);
     assert!(
         !diffs
             .iter()
@@ -513,21 +515,18 @@ fn metonymy_and_places_at_two_scales_are_not_differences() {
     );
     // One more person on the other side, or two different cities, are
     // differences.
-    let events = vec![
-        with_ids(
-            meeting(1, "a"),
+    let diffs = diffs_of(vec![
+        report(
+            1,
             &[("Kim", "per:kim")],
-            Some(("Wladiwostok", "loc:geonames:2013348")),
+            ("Wladiwostok", "loc:geonames:2013348"),
         ),
-        with_ids(
-            meeting(2, "b"),
+        report(
+            2,
             &[("Kim", "per:kim"), ("Choe", "per:choe")],
-            Some(("Moskau", "loc:geonames:524901")),
+            ("Moskau", "loc:geonames:524901"),
         ),
-    ];
-    let merged = merge_events(&events);
-    assert_eq!(merged.len(), 1, "{merged:?}");
-    let diffs = differences(&merged, &[], &[]);
+    ]);
     assert!(diffs.iter().any(|d| d.kind == "participants"), "{diffs:?}");
     assert!(diffs.iter().any(|d| d.kind == "place"), "{diffs:?}");
 }
