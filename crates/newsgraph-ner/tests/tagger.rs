@@ -468,6 +468,12 @@ fn committed_models_on_dev_slices() {
     // Floors well below the measured full-dev figures (docs/ner.md).
     let nb = dev_f1("nb", None, "norne-nob/dev.tsv", 0, 800);
     assert!(nb > 0.75, "nb {nb}");
+    // The en model tags as wiki (WikiANN) unless told news (GermEval, NorNE).
+    let en_tagger = Tagger::load("en").unwrap();
+    assert_eq!(
+        en_tagger.domains(),
+        ["wiki".to_string(), "news".to_string()]
+    );
     let en = dev_f1("en", None, "wikiann-en/dev.tsv", 0, 1500);
     assert!(en > 0.70, "en {en}");
     // The de model has a news (GermEval, default) and a wiki (WikiANN) domain.

@@ -59,7 +59,7 @@ pub struct TagArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Tag the input as text of this domain (one of the model's training
-    /// domains; default: the model's default domain, news).
+    /// domains; default: the model's default domain, news for de, wiki for en).
     #[arg(long)]
     pub domain: Option<String>,
     /// Token-per-line input (`-` for standard input).
@@ -75,7 +75,7 @@ pub struct EvalArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// Tag the input as text of this domain (one of the model's training
-    /// domains; default: the model's default domain, news).
+    /// domains; default: the model's default domain, news for de, wiki for en).
     #[arg(long)]
     pub domain: Option<String>,
     /// Token-per-line file with gold labels.
