@@ -3,9 +3,12 @@
 //! optionally writes the model and the dev predictions.
 //!
 //! `cargo run --release -p newsgraph-ner --example ner_experiment -- \
-//!    LANG --train A.tsv [A.tsv…] --dev D.tsv [D.tsv…] [--out M.bin] [--pred DIR] [--epochs N]`
+//!    LANG --train [DOMAIN=]A.tsv… --dev [DOMAIN=]D.tsv… [--out M.bin] [--pred DIR] [--epochs N]
+//!    [--ensemble N] [--prune X] [--default-domain D]`
+//! or `… LANG --eval M.bin --dev [DOMAIN=]D.tsv…` (each dev file tagged as its
+//! domain, the model's default without one).
 use newsgraph_ner::conll::{self, Scorer};
-use newsgraph_ner::train::{TrainConfig, train};
+use newsgraph_ner::train::{Part, TrainConfig, split_domain_arg, train_domains};
 use newsgraph_ner::{Label, Tagger};
 use std::path::Path;
 
@@ -17,11 +20,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ensemble = 1usize;
     let mut eval_model: Option<String> = None;
     let mut prune = 0.0f32;
+    let mut default_domain: Option<String> = None;
     let mut mode = "";
     for a in &args[1..] {
         match a.as_str() {
             "--train" | "--dev" | "--out" | "--pred" | "--epochs" | "--ensemble" | "--prune"
-            | "--eval" => mode = a.as_str(),
+            | "--eval" | "--default-domain" => mode = a.as_str(),
             _ => match mode {
                 "--train" => trains.push(a.clone()),
                 "--dev" => devs.push(a.clone()),
@@ -31,14 +35,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 "--ensemble" => ensemble = a.parse()?,
                 "--prune" => prune = a.parse()?,
                 "--eval" => eval_model = Some(a.clone()),
+                "--default-domain" => default_domain = Some(a.clone()),
                 _ => return Err(format!("unexpected {a}").into()),
             },
         }
     }
     if let Some(m) = &eval_model {
         // Evaluation only: F1 and tokens per CPU-second of a model file.
-        let tagger = Tagger::from_path(Path::new(m))?;
+        let model_tagger = Tagger::from_path(Path::new(m))?;
         for d in &devs {
+            let (domain, d) = split_domain_arg(d);
+            let tagger = if domain.is_empty() {
+                model_tagger.clone()
+            } else {
+                model_tagger.with_domain(domain)?
+            };
             let ds = conll::read_file(Path::new(d))?;
             let toks: Vec<Vec<&str>> = ds
                 .iter()
@@ -67,21 +78,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut sents = Vec::new();
     for t in &trains {
-        sents.extend(conll::read_file(Path::new(t))?);
+        let (domain, f) = split_domain_arg(t);
+        sents.push((domain, f, conll::read_file(Path::new(f))?));
     }
     let mut dev = Vec::new();
     for d in &devs {
-        dev.push((d.clone(), conll::read_file(Path::new(d))?));
+        let (domain, f) = split_domain_arg(d);
+        dev.push((domain, f, conll::read_file(Path::new(f))?));
     }
+    let parts: Vec<Part> = sents
+        .iter()
+        .map(|(domain, name, s)| Part {
+            name,
+            domain,
+            sentences: s,
+        })
+        .collect();
+    let dev_parts: Vec<Part> = dev
+        .iter()
+        .map(|(domain, name, s)| Part {
+            name,
+            domain,
+            sentences: s,
+        })
+        .collect();
     let cfg = TrainConfig {
         lang: lang.clone(),
         max_epochs: epochs,
         ensemble,
         prune,
+        default_domain,
         ..TrainConfig::default()
     };
     let t0 = std::time::Instant::now();
-    let (model, report) = train(&cfg, &sents, &dev, serde_json::json!({}), |m| {
+    let (model, report) = train_domains(&cfg, &parts, &dev_parts, serde_json::json!({}), |m| {
         eprintln!("{m}")
     })?;
     eprintln!(
@@ -98,8 +128,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(o) = &out {
         std::fs::write(o, &bytes)?;
     }
-    let tagger = Tagger::from_model(model)?;
-    for (name, ds) in &dev {
+    let model_tagger = Tagger::from_model(model)?;
+    for (domain, name, ds) in &dev {
+        let tagger = if domain.is_empty() || model_tagger.domains().is_empty() {
+            model_tagger.clone()
+        } else {
+            model_tagger.with_domain(domain)?
+        };
         let mut sc = Scorer::new();
         let mut preds: Vec<Vec<Label>> = Vec::new();
         for s in ds {

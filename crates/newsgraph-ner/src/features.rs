@@ -16,7 +16,7 @@ use crate::lexicon::{
 
 /// Version of the feature templates; stored in models so that a model is
 /// never used with different features.
-pub const FEATURE_VERSION: u32 = 4;
+pub const FEATURE_VERSION: u32 = 5;
 
 /// Per-token facts computed once per sentence.
 #[derive(Debug, Clone, Default)]
@@ -349,6 +349,9 @@ struct Emitter<'a> {
     out: &'a mut Vec<u32>,
     /// Salt of the sentence style (see [`sentence_style`]).
     style: u64,
+    /// When extracting for training: per key, whether it is also learnt
+    /// per domain (see [`DOMAINED`]).
+    marks: Option<&'a mut Vec<bool>>,
 }
 
 /// Templates that are also emitted conjoined with the sentence style, so
@@ -367,6 +370,15 @@ const STYLED: u64 = (1 << 56)
     | (1 << 46)
     | (1 << 52);
 
+/// Templates whose keys a model trained on several domains also learns
+/// per domain ("frustratingly easy" domain adaptation, Daumé 2007): a shared
+/// weight row learns what holds everywhere, a row per domain what differs
+/// (WikiANN's link extents against GermEval's news annotation). The trainer
+/// keeps them apart; a model adds the rows of the domain it tags as to the
+/// shared ones when it is loaded, so tagging looks up each key once.
+/// All templates; the sentence-style copies are not.
+const DOMAINED: u64 = u64::MAX;
+
 impl Emitter<'_> {
     #[inline]
     fn f(&mut self, tmpl: u8, parts: &[&[u8]]) {
@@ -376,8 +388,14 @@ impl Emitter<'_> {
             h = fnv_extend(h, &[0x1f]);
         }
         self.out.push(key32(h));
+        if let Some(m) = self.marks.as_deref_mut() {
+            m.push(tmpl < 64 && DOMAINED & (1 << tmpl) != 0);
+        }
         if tmpl < 64 && STYLED & (1 << tmpl) != 0 {
             self.out.push(key32(h ^ self.style));
+            if let Some(m) = self.marks.as_deref_mut() {
+                m.push(false);
+            }
         }
     }
 }
@@ -430,12 +448,32 @@ fn len_bucket(n: usize) -> u8 {
 /// `tokens.len() + 1` entries so that token `i` has `out[offsets[i]..offsets[i + 1]]`.
 pub fn extract(lex: &Lexicon, tokens: &[&str], out: &mut Vec<u32>, offsets: &mut Vec<usize>) {
     let infos = token_infos(lex, tokens);
-    extract_from_infos(&infos, out, offsets);
+    extract_from_infos(&infos, out, offsets, None);
 }
 
-/// Like [`extract`], from precomputed token facts.
+/// Like [`extract`], and `marks` gets one flag per key: whether a model
+/// trained on several domains also learns that key per domain.
+pub fn extract_marked(
+    lex: &Lexicon,
+    tokens: &[&str],
+    out: &mut Vec<u32>,
+    offsets: &mut Vec<usize>,
+    marks: &mut Vec<bool>,
+) {
+    marks.clear();
+    let infos = token_infos(lex, tokens);
+    extract_from_infos(&infos, out, offsets, Some(marks));
+}
+
+/// Like [`extract`], from precomputed token facts (`marks` as in
+/// [`extract_marked`]).
 #[allow(clippy::needless_range_loop)] // neighbours are read by offset
-pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut Vec<usize>) {
+pub fn extract_from_infos(
+    infos: &[TokenInfo],
+    out: &mut Vec<u32>,
+    offsets: &mut Vec<usize>,
+    mut marks: Option<&mut Vec<bool>>,
+) {
     out.clear();
     offsets.clear();
     let n = infos.len();
@@ -471,7 +509,11 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
         offsets.push(out.len());
         let t = &infos[i];
         let ii = i as isize;
-        let mut e = Emitter { out, style };
+        let mut e = Emitter {
+            out,
+            style,
+            marks: marks.as_deref_mut(),
+        };
         let w = t.lower.as_bytes();
         let init = [t.initial as u8];
         let case = [t.case];
@@ -480,7 +522,7 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
         e.f(2, &[w, &case]);
         e.f(3, &[t.shape.as_bytes()]);
         e.f(4, &[t.short.as_bytes()]);
-        for k in 1..=4u8 {
+        for k in 1..=6u8 {
             if let Some(p) = prefix(&t.lower, k as usize) {
                 e.f(5, &[&[k], p.as_bytes()]);
             }
@@ -623,6 +665,17 @@ pub fn extract_from_infos(infos: &[TokenInfo], out: &mut Vec<u32>, offsets: &mut
                 run.iter().any(|r| r.org_suffix) as u8,
             ];
             e.f(51, &[&flags]);
+            // The shape of the whole name: short shapes, connectors as words.
+            let mut sh: Vec<u8> = Vec::with_capacity(32);
+            for r in run.iter().take(6) {
+                if r.case == b'l' {
+                    sh.extend_from_slice(r.lower.as_bytes());
+                } else {
+                    sh.extend_from_slice(r.short.as_bytes());
+                }
+                sh.push(b' ');
+            }
+            e.f(61, &[&sh, &[pos]]);
         }
         // Wikipedia titles: the greedy longest match and the token alone.
         e.f(56, &[&[t.title, t.title_len], &case]);

@@ -59,8 +59,9 @@ pub type IdSet = HashSet<u64, BuildHasherDefault<IdHasher>>;
 /// built once at model load; lookups are a multiply and a short probe.
 #[derive(Debug, Clone)]
 pub struct KeyTable {
-    keys: Vec<u32>,
-    rows: Vec<u32>,
+    /// `(key, row)` per slot, key 0 for an empty slot: key and row share a
+    /// cache line, so a lookup costs one miss before the weights.
+    slots: Vec<(u32, u32)>,
     shift: u32,
 }
 
@@ -70,17 +71,15 @@ impl KeyTable {
         let cap = (keys.len() * 2).max(16).next_power_of_two();
         let shift = 32 - cap.trailing_zeros();
         let mut t = KeyTable {
-            keys: vec![0; cap],
-            rows: vec![0; cap],
+            slots: vec![(0, 0); cap],
             shift,
         };
         for (i, &k) in keys.iter().enumerate() {
             let mut slot = t.slot(k);
-            while t.keys[slot] != 0 && t.keys[slot] != k {
+            while t.slots[slot].0 != 0 && t.slots[slot].0 != k {
                 slot = (slot + 1) & (cap - 1);
             }
-            t.keys[slot] = k;
-            t.rows[slot] = i as u32;
+            t.slots[slot] = (k, i as u32);
         }
         t
     }
@@ -93,12 +92,12 @@ impl KeyTable {
     /// The row of key `k`, if present.
     #[inline]
     pub fn get(&self, k: u32) -> Option<u32> {
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut slot = self.slot(k);
         loop {
-            let kk = self.keys[slot];
+            let (kk, row) = self.slots[slot];
             if kk == k {
-                return Some(self.rows[slot]);
+                return Some(row);
             }
             if kk == 0 {
                 return None;

@@ -35,6 +35,9 @@ pub struct TrainConfig {
     /// Drop feature rows whose largest absolute weight (in perceptron update
     /// units, after averaging) is below this; 0 keeps every nonzero row.
     pub prune: f32,
+    /// The domain a model trained on several domains tags as by default
+    /// (`None`: the first training part's).
+    pub default_domain: Option<String>,
 }
 
 impl Default for TrainConfig {
@@ -47,6 +50,7 @@ impl Default for TrainConfig {
             min_count: 1,
             ensemble: 1,
             prune: 0.0,
+            default_domain: None,
         }
     }
 }
@@ -110,18 +114,50 @@ impl Rng {
     }
 }
 
-fn keys_of(lex: &Lexicon, s: &Sentence) -> (Vec<u32>, Vec<usize>) {
+/// The training keys of a sentence per token: every feature key (high 32
+/// bits 0: the row shared by all domains) and, for the keys of templates
+/// learnt per domain, the key again with `domain` in the high bits
+/// (`domain` is 1 + the domain's index, 0 when the model has no domains).
+fn keys_of(lex: &Lexicon, s: &Sentence, domain: u64) -> (Vec<u64>, Vec<usize>) {
     let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
     let mut f = Vec::new();
     let mut o = Vec::new();
-    features::extract(lex, &toks, &mut f, &mut o);
-    (f, o)
+    let mut m = Vec::new();
+    features::extract_marked(lex, &toks, &mut f, &mut o, &mut m);
+    if domain == 0 {
+        return (f.into_iter().map(u64::from).collect(), o);
+    }
+    let mut keys = Vec::with_capacity(f.len() * 2);
+    let mut offsets = Vec::with_capacity(o.len());
+    for w in o.windows(2) {
+        offsets.push(keys.len());
+        for (&k, &marked) in f[w[0]..w[1]].iter().zip(&m[w[0]..w[1]]) {
+            keys.push(k as u64);
+            if marked {
+                keys.push((domain << 32) | k as u64);
+            }
+        }
+    }
+    offsets.push(keys.len());
+    (keys, offsets)
+}
+
+/// Labelled sentences of one domain, for [`train_domains`].
+#[derive(Debug, Clone, Copy)]
+pub struct Part<'a> {
+    /// Name in progress lines and reports (a dev file's name).
+    pub name: &'a str,
+    /// The domain the sentences come from (`news`, `wiki`…).
+    pub domain: &'a str,
+    /// The sentences.
+    pub sentences: &'a [Sentence],
 }
 
 fn encode(
     lex: &Lexicon,
     sents: &[Sentence],
-    index: &HashMap<u32, u32>,
+    domain: u64,
+    index: &HashMap<u64, u32>,
     name: &str,
 ) -> Result<Vec<Encoded>, NerError> {
     let mut out = Vec::with_capacity(sents.len());
@@ -131,7 +167,7 @@ fn encode(
             line: 0,
             message: "training and dev files need a label column".into(),
         })?;
-        let (keys, offs) = keys_of(lex, s);
+        let (keys, offs) = keys_of(lex, s, domain);
         let mut feats = Vec::with_capacity(keys.len());
         let mut offsets = Vec::with_capacity(offs.len());
         for w in offs.windows(2) {
@@ -214,9 +250,81 @@ pub fn train(
     train: &[Sentence],
     dev: &[(String, Vec<Sentence>)],
     meta: serde_json::Value,
+    log: impl FnMut(&str),
+) -> Result<(Model, TrainReport), NerError> {
+    let parts = [Part {
+        name: "training data",
+        domain: "",
+        sentences: train,
+    }];
+    let devs: Vec<Part> = dev
+        .iter()
+        .map(|(name, s)| Part {
+            name,
+            domain: "",
+            sentences: s,
+        })
+        .collect();
+    train_domains(cfg, &parts, &devs, meta, log)
+}
+
+/// Like [`train`], with sentences from several domains. When the training
+/// parts name two or more domains, every feature is also emitted conjoined
+/// with its sentence's domain (Daumé 2007), the model records the domains
+/// (the default first: `cfg.default_domain` or the first part's) and each
+/// dev part is tagged as its own domain.
+pub fn train_domains(
+    cfg: &TrainConfig,
+    parts: &[Part],
+    dev: &[Part],
+    meta: serde_json::Value,
     mut log: impl FnMut(&str),
 ) -> Result<(Model, TrainReport), NerError> {
     let lex = Lexicon::get(&cfg.lang);
+    let mut domains: Vec<String> = Vec::new();
+    if let Some(d) = &cfg.default_domain {
+        domains.push(d.clone());
+    }
+    for p in parts {
+        if !domains.iter().any(|d| d == p.domain) {
+            domains.push(p.domain.to_string());
+        }
+    }
+    if cfg
+        .default_domain
+        .as_ref()
+        .is_some_and(|d| !parts.iter().any(|p| p.domain == d))
+    {
+        return Err(NerError::Format {
+            input: "training data".into(),
+            line: 0,
+            message: format!("no training part of the default domain {:?}", domains[0]),
+        });
+    }
+    if domains.len() < 2 {
+        domains.clear();
+    }
+    let salt = |name: &str, d: &str| -> Result<u64, NerError> {
+        if domains.is_empty() {
+            Ok(0)
+        } else if let Some(j) = domains.iter().position(|x| x == d) {
+            Ok(j as u64 + 1)
+        } else {
+            Err(NerError::Format {
+                input: name.to_string(),
+                line: 0,
+                message: format!(
+                    "domain {d:?} is not among the training domains ({})",
+                    domains.join(", ")
+                ),
+            })
+        }
+    };
+    let mut train: Vec<(u64, &Sentence)> = Vec::new();
+    for p in parts {
+        let d = salt(p.name, p.domain)?;
+        train.extend(p.sentences.iter().map(|s| (d, s)));
+    }
     if train.is_empty() {
         return Err(NerError::Format {
             input: "training data".into(),
@@ -225,11 +333,11 @@ pub fn train(
         });
     }
     // Feature index: keys seen at least `min_count` times, in order of first occurrence.
-    let mut counts: HashMap<u32, u32> = HashMap::new();
-    let mut first_seen: Vec<u32> = Vec::new();
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    let mut first_seen: Vec<u64> = Vec::new();
     let mut tokens = 0;
-    for s in train {
-        let (keys, _) = keys_of(lex, s);
+    for &(d, s) in &train {
+        let (keys, _) = keys_of(lex, s, d);
         tokens += s.tokens.len();
         for k in keys {
             let c = counts.entry(k).or_insert(0);
@@ -239,8 +347,8 @@ pub fn train(
             *c += 1;
         }
     }
-    let mut index: HashMap<u32, u32> = HashMap::new();
-    let mut keys: Vec<u32> = Vec::new();
+    let mut index: HashMap<u64, u32> = HashMap::new();
+    let mut keys: Vec<u64> = Vec::new();
     for k in first_seen {
         if counts.get(&k).copied().unwrap_or(0) >= cfg.min_count {
             index.insert(k, keys.len() as u32);
@@ -256,10 +364,22 @@ pub fn train(
         nf,
         cfg.min_count
     ));
-    let data = encode(lex, train, &index, "training data")?;
+    let mut data = Vec::with_capacity(train.len());
+    for p in parts {
+        data.extend(encode(
+            lex,
+            p.sentences,
+            salt(p.name, p.domain)?,
+            &index,
+            p.name,
+        )?);
+    }
     let mut devs = Vec::new();
-    for (name, sents) in dev {
-        devs.push((name.clone(), encode(lex, sents, &index, name)?));
+    for p in dev {
+        devs.push((
+            p.name.to_string(),
+            encode(lex, p.sentences, salt(p.name, p.domain)?, &index, p.name)?,
+        ));
     }
     drop(index);
 
@@ -404,6 +524,7 @@ pub fn train(
     let model = Model::from_weights(
         &cfg.lang,
         meta.to_string(),
+        domains,
         lex.fingerprint,
         &keys,
         &aw,
@@ -411,4 +532,13 @@ pub fn train(
         atrans,
     );
     Ok((model, report))
+}
+
+/// Splits a `DOMAIN=FILE` command-line argument into its domain and file;
+/// a plain `FILE` (or one whose `=` comes after a `/`) has domain `""`.
+pub fn split_domain_arg(arg: &str) -> (&str, &str) {
+    match arg.split_once('=') {
+        Some((d, f)) if !d.is_empty() && !d.contains(['/', '\\']) => (d, f),
+        _ => ("", arg),
+    }
 }

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::Args;
 use newsgraph_ner::conll::{self, Scorer, Sentence};
-use newsgraph_ner::train::{TrainConfig, train as train_model};
+use newsgraph_ner::train::{Part, TrainConfig, split_domain_arg, train_domains};
 use newsgraph_ner::{Label, Tagger};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,12 +14,19 @@ pub struct TrainArgs {
     /// Language of the lexicon features (de, nb, en; nn uses the nb tables).
     #[arg(long)]
     pub lang: String,
-    /// Training files (token-per-line with gold labels).
+    /// Training files (token-per-line with gold labels), each `FILE` or
+    /// `DOMAIN=FILE`: with two or more domains the model learns shared and
+    /// per-domain weights and is told the domain when tagging.
     #[arg(long, required = true, num_args = 1..)]
-    pub train: Vec<PathBuf>,
-    /// Dev files for early stopping (mean F1 over them).
+    pub train: Vec<String>,
+    /// Dev files for early stopping (mean F1 over them), `FILE` or
+    /// `DOMAIN=FILE` (tagged as that domain).
     #[arg(long, num_args = 1..)]
-    pub dev: Vec<PathBuf>,
+    pub dev: Vec<String>,
+    /// The domain the model tags as unless told otherwise (default: the
+    /// first training file's).
+    #[arg(long)]
+    pub default_domain: Option<String>,
     /// Where to write the model.
     #[arg(long)]
     pub out: PathBuf,
@@ -51,6 +58,10 @@ pub struct TagArgs {
     /// Use this model file instead of the committed one.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Tag the input as text of this domain (one of the model's training
+    /// domains; default: the model's default domain, news for de, wiki for en).
+    #[arg(long)]
+    pub domain: Option<String>,
     /// Token-per-line input (`-` for standard input).
     pub file: PathBuf,
 }
@@ -63,6 +74,10 @@ pub struct EvalArgs {
     /// Use this model file instead of the committed one.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Tag the input as text of this domain (one of the model's training
+    /// domains; default: the model's default domain, news for de, wiki for en).
+    #[arg(long)]
+    pub domain: Option<String>,
     /// Token-per-line file with gold labels.
     pub file: PathBuf,
 }
@@ -87,28 +102,49 @@ fn short_name(p: &Path) -> String {
     comps.into_iter().rev().collect::<Vec<_>>().join("/")
 }
 
-fn tagger(lang: &str, model: Option<&Path>) -> anyhow::Result<Tagger> {
-    Ok(match model {
+fn tagger(lang: &str, model: Option<&Path>, domain: Option<&str>) -> anyhow::Result<Tagger> {
+    let t = match model {
         Some(p) => Tagger::from_path(p)?,
         None => Tagger::load(lang)?,
+    };
+    Ok(match domain {
+        Some(d) => t.with_domain(d)?,
+        None => t,
     })
 }
 
 pub fn train(a: TrainArgs) -> anyhow::Result<i32> {
     let mut sents = Vec::new();
     let mut inputs = Vec::new();
-    for p in &a.train {
+    for arg in &a.train {
+        let (domain, p) = split_domain_arg(arg);
+        let p = Path::new(p);
         let s = read(p)?;
-        inputs.push(serde_json::json!({"file": short_name(p), "sentences": s.len()}));
-        sents.extend(s);
+        inputs.push(
+            serde_json::json!({"file": short_name(p), "domain": domain, "sentences": s.len()}),
+        );
+        sents.push((domain, short_name(p), s));
     }
     let mut devs = Vec::new();
     let mut dev_meta = Vec::new();
-    for p in &a.dev {
+    for arg in &a.dev {
+        let (domain, p) = split_domain_arg(arg);
+        let p = Path::new(p);
         let s = read(p)?;
-        dev_meta.push(serde_json::json!({"file": short_name(p), "sentences": s.len()}));
-        devs.push((short_name(p), s));
+        dev_meta.push(
+            serde_json::json!({"file": short_name(p), "domain": domain, "sentences": s.len()}),
+        );
+        devs.push((domain, short_name(p), s));
     }
+    fn part<'a>((domain, name, s): &'a (&str, String, Vec<Sentence>)) -> Part<'a> {
+        Part {
+            name: name.as_str(),
+            domain,
+            sentences: s.as_slice(),
+        }
+    }
+    let train_parts: Vec<Part> = sents.iter().map(part).collect();
+    let dev_parts: Vec<Part> = devs.iter().map(part).collect();
     let cfg = TrainConfig {
         lang: a.lang.clone(),
         max_epochs: a.epochs,
@@ -117,10 +153,13 @@ pub fn train(a: TrainArgs) -> anyhow::Result<i32> {
         min_count: a.min_count,
         ensemble: a.ensemble,
         prune: a.prune,
+        default_domain: a.default_domain.clone(),
     };
     let meta = serde_json::json!({"train": inputs, "dev": dev_meta});
     let started = Instant::now();
-    let (model, report) = train_model(&cfg, &sents, &devs, meta, |m| eprintln!("train ner: {m}"))?;
+    let (model, report) = train_domains(&cfg, &train_parts, &dev_parts, meta, |m| {
+        eprintln!("train ner: {m}")
+    })?;
     let bytes = model.to_bytes()?;
     if let Some(dir) = a.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -130,6 +169,7 @@ pub fn train(a: TrainArgs) -> anyhow::Result<i32> {
         "out": a.out.display().to_string(),
         "bytes": bytes.len(),
         "features_kept": model.num_features(),
+        "domains": model.domains,
         "best_epoch": report.best_epoch,
         "epochs": report.epochs,
         "seconds": started.elapsed().as_secs_f64(),
@@ -139,7 +179,7 @@ pub fn train(a: TrainArgs) -> anyhow::Result<i32> {
 }
 
 pub fn tag(a: TagArgs) -> anyhow::Result<i32> {
-    let t = tagger(&a.lang, a.model.as_deref())?;
+    let t = tagger(&a.lang, a.model.as_deref(), a.domain.as_deref())?;
     let sents = read(&a.file)?;
     let pred: Vec<Vec<Label>> = sents
         .iter()
@@ -158,7 +198,7 @@ pub fn tag(a: TagArgs) -> anyhow::Result<i32> {
 }
 
 pub fn eval(a: EvalArgs) -> anyhow::Result<i32> {
-    let t = tagger(&a.lang, a.model.as_deref())?;
+    let t = tagger(&a.lang, a.model.as_deref(), a.domain.as_deref())?;
     let sents = read(&a.file)?;
     let toks: Vec<Vec<&str>> = sents
         .iter()
@@ -187,6 +227,7 @@ pub fn eval(a: EvalArgs) -> anyhow::Result<i32> {
     let out = serde_json::json!({
         "lang": a.lang,
         "model_lang": t.lang(),
+        "domain": t.domain(),
         "file": a.file.display().to_string(),
         "sentences": sents.len(),
         "tokens": ntok,
