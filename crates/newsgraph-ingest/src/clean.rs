@@ -180,6 +180,12 @@ fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
+/// `min(word_count(s), cap)`: stops counting at `cap`, so testing a long
+/// paragraph against a small bound does not walk all of it.
+fn word_count_upto(s: &str, cap: usize) -> usize {
+    s.split_whitespace().take(cap).count()
+}
+
 fn ends_sentence(s: &str) -> bool {
     s.trim_end()
         .trim_end_matches(['"', '”', '»', '\'', '’', ')'])
@@ -204,7 +210,8 @@ fn repeats_title(line: &str, title_words: &[String]) -> bool {
 
 fn lexicon_match(line: &str, pos: Pos) -> Option<(&'static Rule, Option<String>)> {
     let lex = lexicon();
-    let words = word_count(line);
+    // Only compared with LEXICON_MAX_WORDS and 8 below.
+    let words = word_count_upto(line, LEXICON_MAX_WORDS + 1);
     // Most lines match no rule: the plain (lazy DFA) test is much cheaper
     // than collecting overlapping matches of every rule.
     if words > LEXICON_MAX_WORDS || !lex.set.is_match(line) {
@@ -415,7 +422,7 @@ pub fn clean(raw: &str, title: Option<&str>) -> Cleaned {
         }
         let line = lines[i].trim();
         if Some(i) != title_line
-            && word_count(line) <= title_words.len() + 2
+            && word_count_upto(line, title_words.len() + 3) <= title_words.len() + 2
             && repeats_title(line, &title_words)
         {
             remove(&mut out, &mut keep, i, "repeated-title");

@@ -25,7 +25,8 @@ mod warc;
 pub use clean::{Cleaned, clean};
 pub use dates::{is_month_name, normalize_date, parse_dateline};
 pub use hash::{
-    LSH_BANDS, LSH_ROWS, MINHASH_PERMUTATIONS, content_hash, jaccard, lsh_bands, minhash,
+    LSH_BANDS, LSH_ROWS, MINHASH_PERMUTATIONS, content_hash, fingerprint, jaccard, lsh_bands,
+    minhash,
 };
 pub use html::{HtmlBackend, HtmlDoc, extract_html, extract_html_with};
 pub use lang::{detect_language, warm_up};

@@ -483,9 +483,9 @@ impl Pipeline {
 
 /// Fingerprints an article for the store: content hash, MinHash, LSH bands.
 pub fn prepare(article: NewArticle) -> PreparedArticle {
-    let minhash = newsgraph_ingest::minhash(&article.text);
+    let (content_hash, minhash) = newsgraph_ingest::fingerprint(&article.text);
     PreparedArticle {
-        content_hash: newsgraph_ingest::content_hash(&article.text),
+        content_hash,
         bands: newsgraph_ingest::lsh_bands(&minhash),
         minhash,
         article,
