@@ -112,7 +112,7 @@ fn all_actors(e: &Event) -> impl Iterator<Item = &Actor> {
     e.source.iter().chain(e.target.iter())
 }
 
-fn actors_overlap(a: &Event, b: &Event) -> bool {
+pub(crate) fn actors_overlap(a: &Event, b: &Event) -> bool {
     all_actors(a).any(|x| all_actors(b).any(|y| same_actor(x, y)))
 }
 
@@ -187,7 +187,7 @@ fn polarity(m: Modality) -> u8 {
     }
 }
 
-fn mergeable(a: &Event, b: &Event) -> bool {
+pub(crate) fn mergeable(a: &Event, b: &Event) -> bool {
     a.typ == b.typ
         && families_match(a, b)
         && polarity(a.modality) == polarity(b.modality)
@@ -388,6 +388,10 @@ pub fn merge_events(events: &[(ArticleId, Event)]) -> Vec<MergedEvent> {
                 m.sentences.push(p);
                 let mut r = e.clone();
                 r.provenance.article_id = *aid;
+                // An anchor is dated within its own article.
+                if let Some(p) = r.anchor.as_mut().and_then(|a| a.dated_by.as_mut()) {
+                    p.article_id = *aid;
+                }
                 m.reports.push(r);
             }
             // A side named as source by one report and as target by an
