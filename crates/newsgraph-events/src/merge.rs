@@ -225,11 +225,22 @@ fn conflict(a: &Event, b: &Event) -> bool {
     // invitations and the like have a direction.
     let directed =
         mode_family(a.mode.as_deref()) != "meet" && mode_family(b.mode.as_deref()) != "meet";
+    // A report naming only the receiver ("Der Präsident erhielt … ein
+    // Gewehr", "Putin mottok …") is reversed against one where that actor
+    // gives to someone else ("Putin überreichte Kim …").
+    let receiver_gives = |x: &Event, y: &Event| {
+        x.source.is_empty()
+            && !x.target.is_empty()
+            && meets(&x.target, &y.source)
+            && !meets(&x.target, &y.target)
+    };
     directed
-        && !a.source.is_empty()
-        && !b.source.is_empty()
-        && !meets(&a.source, &b.source)
-        && (meets(&a.source, &b.target) || meets(&b.source, &a.target))
+        && (!a.source.is_empty()
+            && !b.source.is_empty()
+            && !meets(&a.source, &b.source)
+            && (meets(&a.source, &b.target) || meets(&b.source, &a.target))
+            || receiver_gives(a, b)
+            || receiver_gives(b, a))
 }
 
 fn find(p: &mut [usize], mut x: usize) -> usize {
