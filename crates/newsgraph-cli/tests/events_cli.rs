@@ -98,15 +98,6 @@ fn find<'a>(
     found
 }
 
-fn date_ok(e: &Value, prefix: &str, day: &str) {
-    if let Some(d) = e["date"].as_str() {
-        assert!(
-            d.starts_with(prefix) && (d.len() <= prefix.len() || d == day),
-            "date {d} should be {day} or a prefix of it: {e}"
-        );
-    }
-}
-
 /// A date, when given, lies in the month `prefix`.
 fn month_ok(e: &Value, prefix: &str) {
     if let Some(d) = e["date"].as_str() {
@@ -114,6 +105,25 @@ fn month_ok(e: &Value, prefix: &str) {
             d.starts_with(prefix),
             "date {d} should lie in {prefix}: {e}"
         );
+    }
+}
+
+/// Some report of `e` carries the merged date inherited through an anchor
+/// of `kind` (the JSON says so: `anchor.dated_by` is the report whose own
+/// clause gives the day), and every dated report either has a date of its
+/// own (no anchor) or names the report it inherits it from.
+fn inherited(e: &Value, kind: &str) {
+    let reports = e["reports"].as_array().unwrap();
+    assert!(
+        reports.iter().any(|r| r["anchor"]["kind"] == kind
+            && r["date"] == e["date"]
+            && r["anchor"]["dated_by"]["sentence"].is_string()),
+        "no report dated through a `{kind}` anchor: {e}"
+    );
+    for r in reports {
+        if !r["date"].is_null() && !r["anchor"].is_null() {
+            assert!(r["anchor"]["dated_by"].is_object(), "{r}");
+        }
     }
 }
 
@@ -174,9 +184,20 @@ fn seed_events_have_the_reported_day() {
     assert_eq!(old["date"], "2000", "{old}");
     assert_eq!(article_ids(old), seeds_ids(&ids, &["002"]));
 
-    // The exchange of gifts: Putin gives Kim a glove (000) / a pair of
-    // gloves (001); neither text dates the gift, so it has no date rather
-    // than the 14 September press conference's.
+    // The exchange of gifts at the summit. 000: "bei ihrem Treffen …
+    // Gewehre ausgetauscht" places the exchange at the meeting it dates
+    // ("bei der Begrüßung … am 13. September"); "Putin schenkte Kim
+    // außerdem" and "Der Präsident erhielt außerdem" continue that scene.
+    // 001 dates none of its gift sentences (14 September is AFP's report),
+    // so the merged events take the day from 000, never the 14th.
+    let exchange = find(events, &["exchange"], "putin", "kim jong", true);
+    let exchange = exchange
+        .iter()
+        .find(|e| article_ids(e).contains(&ids["000"]))
+        .expect("the exchange of rifles");
+    assert_eq!(exchange["date"], "2023-09-13", "{exchange}");
+    inherited(exchange, "at");
+    // Putin gives Kim a glove (000) / a pair of gloves (001).
     let gift = find(events, &["give-gift"], "putin", "kim jong", false);
     let gift = gift.first().expect("Putin gives Kim a gift");
     assert_eq!(
@@ -184,18 +205,23 @@ fn seed_events_have_the_reported_day() {
         seeds_ids(&ids, &["000", "001"]),
         "{gift}"
     );
-    date_ok(gift, "2023-09", "2023-09-13");
+    assert_eq!(gift["date"], "2023-09-13", "{gift}");
+    inherited(gift, "continues");
+    // Kim gives Putin a rifle: "Der Präsident erhielt außerdem ein in
+    // Nordkorea hergestelltes Gewehr" (000), "Putin mottok også …" and
+    // "Kim … overrakte gaven sin til kamerat Putin" (001).
     let back = find(events, &["give-gift"], "kim jong", "putin", false);
-    assert!(!back.is_empty(), "Kim's gift to Putin");
-    let exchange = find(events, &["exchange"], "putin", "kim jong", true);
+    let back = back.first().expect("Kim's gift to Putin");
     assert!(
-        exchange
-            .iter()
-            .any(|e| article_ids(e).contains(&ids["000"])),
-        "the exchange of rifles"
+        article_ids(back).is_superset(&seeds_ids(&ids, &["000", "001"])),
+        "{back}"
     );
+    assert_eq!(back["date"], "2023-09-13", "{back}");
+    assert_ne!(back["id"], gift["id"]);
 
-    // Kim invites Putin (001, 003, 004), never on the arrival day.
+    // Kim invites Putin (001, 003, 004) during the talks of the 13th
+    // (001: "Under bilaterale samtaler inviterte Kim Jong-un Putin", the
+    // talks dated "hadde samtaler … 13. september"), never on the arrival day.
     let inv = find(events, &["invite"], "kim jong", "putin", false);
     let inv = inv.first().expect("Kim invites Putin");
     assert_eq!(inv["type"], "AGREE");
@@ -203,14 +229,16 @@ fn seed_events_have_the_reported_day() {
         article_ids(inv).is_superset(&seeds_ids(&ids, &["001", "003", "004"])),
         "{inv}"
     );
-    date_ok(inv, "2023-09", "2023-09-13");
+    assert_eq!(inv["date"], "2023-09-13", "{inv}");
+    inherited(inv, "at");
     // Putin's earlier invitation of Kim to Russia (000, 001) is another event.
     let putins = find(events, &["invite"], "putin", "kim jong", false);
     assert!(
         putins.iter().all(|e| e["id"] != inv["id"]),
         "Putin's invitation is not Kim's"
     );
-    // Putin accepts (000, 001, 003).
+    // Putin accepts (000, 001, 003): "…, og den russiske lederen gikk med
+    // på det" is coordinated with the invitation during the talks.
     let acc = find(events, &["accept-invitation"], "putin", "", false);
     let acc = acc.first().expect("Putin accepts");
     assert_eq!(
@@ -218,7 +246,8 @@ fn seed_events_have_the_reported_day() {
         seeds_ids(&ids, &["000", "001", "003"]),
         "{acc}"
     );
-    date_ok(acc, "2023-09", "2023-09-13");
+    assert_eq!(acc["date"], "2023-09-13", "{acc}");
+    inherited(acc, "coordinated");
 
     // Choe Son-hui meets Putin on 16 January 2024 (002, 004), without Kim.
     let choe = find(events, &["meet"], "choe", "putin", true);

@@ -26,6 +26,17 @@ pub struct SentInfo {
     pub hits: Vec<(Hit, bool)>,
 }
 
+impl SentInfo {
+    /// The text of tokens `first..=last` as written.
+    pub(crate) fn text_of(&self, first: usize, last: usize) -> String {
+        let (a, b) = (self.toks[first].start, self.toks[last].end);
+        self.text
+            .get(a.saturating_sub(self.start)..b.saturating_sub(self.start))
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
 /// Role bindings within an article: role key (and key+qualifier) → holder.
 #[derive(Debug, Default, Clone)]
 pub struct RoleBook {
@@ -339,11 +350,16 @@ pub(crate) fn cand_actor(s: &SentInfo, c: &Cand, lx: &Lexicon, rb: &RoleBook) ->
     c.actor.clone()
 }
 
-fn is_break(lx: &Lexicon, t: &Tok) -> bool {
+pub(crate) fn is_break(lx: &Lexicon, t: &Tok) -> bool {
     matches!(
         t.text.as_str(),
         "," | ";" | ":" | "(" | ")" | "\"" | "„" | "“" | "”" | "«" | "»"
     ) || lx.clause_breaks.matches(&t.lower)
+}
+
+/// Clause bounds `[a, b)` around token `i` (for the anchoring rules).
+pub(crate) fn clause_bounds(s: &SentInfo, lx: &Lexicon, i: usize) -> (usize, usize) {
+    clause(s, lx, i)
 }
 
 /// Clause bounds `[a, b)` around token `i`.
@@ -764,10 +780,15 @@ fn objects(s: &SentInfo, lx: &Lexicon, h: &Hit) -> Vec<EventObject> {
 }
 
 /// Events of one sentence (no attribution yet).
-pub(crate) fn sentence_events(ctx: &ArticleCtx, s: &SentInfo, rb: &RoleBook) -> Vec<Event> {
+/// Each with the index of its hit in `s.hits`.
+pub(crate) fn sentence_events(
+    ctx: &ArticleCtx,
+    s: &SentInfo,
+    rb: &RoleBook,
+) -> Vec<(usize, Event)> {
     let lx = ctx.lx;
     let mut out = Vec::new();
-    for (h, governed) in &s.hits {
+    for (hi, (h, governed)) in s.hits.iter().enumerate() {
         if *governed {
             continue;
         }
@@ -783,36 +804,40 @@ pub(crate) fn sentence_events(ctx: &ArticleCtx, s: &SentInfo, rb: &RoleBook) -> 
         let cam = cameo().root(&typ, mode.as_deref());
         let first = &s.toks[h.first()];
         let last = &s.toks[h.last()];
-        out.push(Event {
-            typ,
-            cameo: cam,
-            mode,
-            source: src
-                .iter()
-                .map(|&i| cand_actor(s, &s.cands[i], lx, rb))
-                .collect(),
-            target: tgt
-                .iter()
-                .map(|&i| cand_actor(s, &s.cands[i], lx, rb))
-                .collect(),
-            date,
-            place: pl.map(|i| cand_actor(s, &s.cands[i], lx, rb)),
-            modality: m,
-            trigger: h
-                .toks
-                .iter()
-                .map(|&i| s.toks[i].text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            attributed_to: Vec::new(),
-            provenance: Provenance {
-                article_id: ctx.article_id,
-                start: first.start,
-                end: last.end,
-                sentence: s.text.clone(),
+        out.push((
+            hi,
+            Event {
+                typ,
+                cameo: cam,
+                mode,
+                source: src
+                    .iter()
+                    .map(|&i| cand_actor(s, &s.cands[i], lx, rb))
+                    .collect(),
+                target: tgt
+                    .iter()
+                    .map(|&i| cand_actor(s, &s.cands[i], lx, rb))
+                    .collect(),
+                date,
+                place: pl.map(|i| cand_actor(s, &s.cands[i], lx, rb)),
+                modality: m,
+                trigger: h
+                    .toks
+                    .iter()
+                    .map(|&i| s.toks[i].text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                attributed_to: Vec::new(),
+                provenance: Provenance {
+                    article_id: ctx.article_id,
+                    start: first.start,
+                    end: last.end,
+                    sentence: s.text.clone(),
+                },
+                objects: objects(s, lx, h),
+                anchor: None,
             },
-            objects: objects(s, lx, h),
-        });
+        ));
     }
     out
 }

@@ -240,6 +240,15 @@ struct SyntaxDef {
     determiners: Vec<String>,
     #[serde(default)]
     pronouns: Vec<String>,
+    /// Cues (one or more words) that place an event at or during a
+    /// meeting, talks, reception or visit named right after them ("bei",
+    /// "während", "am ende", "under", "på slutten av", "during", "at").
+    #[serde(default)]
+    scene: Vec<String>,
+    /// Cues that continue the scene of the event told just before
+    /// ("außerdem", "i tillegg", "in addition").
+    #[serde(default)]
+    continuation: Vec<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -365,6 +374,10 @@ pub struct Lexicon {
     pub report_verbs: WordSet,
     pub according: Vec<Vec<WordSet>>,
     pub according_post: WordSet,
+    /// Scene cues, each a sequence of words, longest first (`[syntax] scene`).
+    pub scene: Vec<Vec<WordSet>>,
+    /// Continuation cues, each a sequence of words (`[syntax] continuation`).
+    pub continuation: Vec<Vec<WordSet>>,
     pub agencies: Vec<String>,
     pub quote_pairs: Vec<(char, char)>,
 }
@@ -379,6 +392,21 @@ fn parse_pattern(p: &str) -> Vec<Elem> {
             }
         })
         .collect()
+}
+
+/// Multi-word cues as sequences of one-word sets, longest first.
+fn word_sequences(items: &[String]) -> Vec<Vec<WordSet>> {
+    let mut out: Vec<Vec<WordSet>> = items
+        .iter()
+        .map(|p| {
+            p.split_whitespace()
+                .map(|w| WordSet::from_list(&[w]))
+                .collect::<Vec<_>>()
+        })
+        .filter(|v| !v.is_empty())
+        .collect();
+    out.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    out
 }
 
 fn parse_toml<T: for<'de> Deserialize<'de> + Default>(
@@ -469,6 +497,8 @@ impl Lexicon {
         lx.trigger_agent = WordSet::from_list(&s.trigger_agent);
         lx.determiners = WordSet::from_list(&s.determiners);
         lx.pronouns = WordSet::from_list(&s.pronouns);
+        lx.scene = word_sequences(&s.scene);
+        lx.continuation = word_sequences(&s.continuation);
         lx.actor_nouns = WordSet::from_list(&ev.actors.nouns);
         lx.not_actor = WordSet::from_list(&ev.actors.not_actor);
         lx.name_joiners = WordSet::from_list(&ev.actors.name_joiners);

@@ -17,6 +17,7 @@
 //! modality cues, syntax cues, actor nouns, objects), `roles.toml` (role
 //! nouns) and `speech.toml` (speech verbs, "according to" cues, quote marks).
 
+mod anchor;
 pub mod eval;
 mod extract;
 pub mod lexicon;
@@ -76,12 +77,17 @@ pub fn extract_with(
     let credits = quotes::article_credits(&sents, lx, &rb);
     let quotes = quotes::quotes(text, &sents, lx, &rb, article_id, &credits, &ctx.quotes);
     let mut events = Vec::new();
-    for s in &sents {
-        for mut e in extract::sentence_events(&ctx, s, &rb) {
+    let mut origin = Vec::new();
+    for (si, s) in sents.iter().enumerate() {
+        for (hi, mut e) in extract::sentence_events(&ctx, s, &rb) {
             e.attributed_to = attribution(&e, &quotes, &credits);
             events.push(e);
+            origin.push((si, hi));
         }
     }
+    // Undated events placed at/during another happening take its date.
+    let timexes: Vec<(usize, usize)> = analysis.timexes.iter().map(|t| (t.start, t.end)).collect();
+    anchor::anchor_events(lx, &sents, &timexes, &ctx.quotes, &origin, &mut events);
     (events, quotes)
 }
 

@@ -342,6 +342,7 @@ mod tests {
                 sentence: "A  met\nB.".into(),
             },
             objects: vec![],
+            anchor: None,
         }
     }
 

@@ -112,7 +112,7 @@ fn all_actors(e: &Event) -> impl Iterator<Item = &Actor> {
     e.source.iter().chain(e.target.iter())
 }
 
-fn actors_overlap(a: &Event, b: &Event) -> bool {
+pub(crate) fn actors_overlap(a: &Event, b: &Event) -> bool {
     all_actors(a).any(|x| all_actors(b).any(|y| same_actor(x, y)))
 }
 
@@ -187,7 +187,7 @@ fn polarity(m: Modality) -> u8 {
     }
 }
 
-fn mergeable(a: &Event, b: &Event) -> bool {
+pub(crate) fn mergeable(a: &Event, b: &Event) -> bool {
     a.typ == b.typ
         && families_match(a, b)
         && polarity(a.modality) == polarity(b.modality)
@@ -230,11 +230,22 @@ fn conflict(a: &Event, b: &Event) -> bool {
     // invitations and the like have a direction.
     let directed =
         mode_family(a.mode.as_deref()) != "meet" && mode_family(b.mode.as_deref()) != "meet";
+    // A report naming only the receiver ("Der Präsident erhielt … ein
+    // Gewehr", "Putin mottok …") is reversed against one where that actor
+    // gives to someone else ("Putin überreichte Kim …").
+    let receiver_gives = |x: &Event, y: &Event| {
+        x.source.is_empty()
+            && !x.target.is_empty()
+            && meets(&x.target, &y.source)
+            && !meets(&x.target, &y.target)
+    };
     directed
-        && !a.source.is_empty()
-        && !b.source.is_empty()
-        && !meets(&a.source, &b.source)
-        && (meets(&a.source, &b.target) || meets(&b.source, &a.target))
+        && (!a.source.is_empty()
+            && !b.source.is_empty()
+            && !meets(&a.source, &b.source)
+            && (meets(&a.source, &b.target) || meets(&b.source, &a.target))
+            || receiver_gives(a, b)
+            || receiver_gives(b, a))
 }
 
 fn find(p: &mut [usize], mut x: usize) -> usize {
@@ -408,6 +419,10 @@ pub fn merge_events(events: &[(ArticleId, Event)]) -> Vec<MergedEvent> {
                 m.sentences.push(p);
                 let mut r = e.clone();
                 r.provenance.article_id = *aid;
+                // An anchor is dated within its own article.
+                if let Some(p) = r.anchor.as_mut().and_then(|a| a.dated_by.as_mut()) {
+                    p.article_id = *aid;
+                }
                 m.reports.push(r);
             }
             // A side named as source by one report and as target by an

@@ -621,3 +621,249 @@ fn split_verb_with_inverted_subject_de() {
     assert_eq!(ids(&inv.source), vec!["Kim Jong-un"], "{inv:?}");
     assert_eq!(ids(&inv.target), vec!["Vladimir Putin"], "{inv:?}");
 }
+
+/// The event of an article with this trigger (as written).
+fn by_trigger<'a>(evs: &'a [Event], trigger: &str) -> &'a Event {
+    evs.iter()
+        .find(|e| e.trigger == trigger)
+        .unwrap_or_else(|| {
+            panic!(
+                "no event {trigger:?} in {:?}",
+                evs.iter().map(|e| &e.trigger).collect::<Vec<_>>()
+            )
+        })
+}
+
+/// The anchor's kind and cue, and the text of the report that dates it.
+fn anchor_of<'a>(text: &'a str, e: &Event) -> (&'a str, String, Option<&'a str>) {
+    let a = e
+        .anchor
+        .as_ref()
+        .unwrap_or_else(|| panic!("no anchor: {e:?}"));
+    assert_eq!(&text[a.start..a.end], a.cue);
+    let kind: &'static str = match a.kind.as_str() {
+        "at" => "at",
+        "coordinated" => "coordinated",
+        "continues" => "continues",
+        other => panic!("unknown anchor kind {other}"),
+    };
+    let dated = a.dated_by.as_ref().map(|p| &text[p.start..p.end]);
+    (kind, a.cue.clone(), dated)
+}
+
+#[test]
+fn an_event_at_or_continuing_a_dated_meeting_takes_its_day_de() {
+    let de = "Putin und Kim trafen sich am 13. September im Kosmodrom. \
+              Der Kreml bestätigte, dass Putin und Kim bei ihrem Treffen Gewehre ausgetauscht haben. \
+              Putin schenkte Kim außerdem einen Handschuh.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+        ],
+        &[("am 13. September", "2023-09-13")],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    let meet = by_trigger(&evs, "trafen");
+    assert_eq!(meet.date.as_deref(), Some("2023-09-13"));
+    assert!(meet.anchor.is_none(), "a date of its own: {meet:?}");
+    // "bei ihrem Treffen" names the meeting the first sentence dates.
+    let ex = find(&evs, "COOPERATE", Some("exchange"));
+    assert_eq!(ex.date.as_deref(), Some("2023-09-13"), "{ex:?}");
+    assert_eq!(
+        anchor_of(de, ex),
+        ("at", "bei ihrem Treffen".to_string(), Some("trafen"))
+    );
+    assert_eq!(ex.anchor.as_ref().unwrap().trigger, "Treffen");
+    // "außerdem" continues that scene.
+    let gift = by_trigger(&evs, "schenkte");
+    assert_eq!(ids(&gift.source), vec!["Vladimir Putin"]);
+    assert_eq!(ids(&gift.target), vec!["Kim Jong-un"]);
+    assert_eq!(gift.date.as_deref(), Some("2023-09-13"), "{gift:?}");
+    assert_eq!(
+        anchor_of(de, gift),
+        ("continues", "außerdem".to_string(), Some("trafen"))
+    );
+}
+
+#[test]
+fn undated_events_that_are_not_at_the_meeting_stay_undated_de() {
+    let de = "Putin und Kim trafen sich am 13. September im Kosmodrom. \
+              Früher hatte Putin Kim außerdem ein Schwert geschenkt. \
+              Nach dem Treffen schenkte Putin Kim ein Gewehr. \
+              Bei dem Treffen werde Putin Kim außerdem ein Auto übergeben.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+        ],
+        &[("am 13. September", "2023-09-13"), ("Früher", "PAST_REF")],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    // "nach" is not "at": after the meeting may be another day.
+    let after = by_trigger(&evs, "schenkte");
+    assert_eq!(
+        (after.date.as_deref(), after.anchor.is_none()),
+        (None, true)
+    );
+    // Intent ("werde") is not a happening at the meeting.
+    let planned = by_trigger(&evs, "übergeben");
+    assert_eq!(planned.modality, Modality::Intended);
+    assert_eq!(planned.date, None, "{planned:?}");
+    // A time expression of its own ("Früher") wins over "außerdem".
+    let earlier = by_trigger(&evs, "geschenkt");
+    assert_eq!(earlier.date, None, "{earlier:?}");
+    assert!(earlier.anchor.is_none());
+
+    // A meeting this article does not date: the anchor is kept, no date.
+    let de = "Bei dem Gipfel schenkte Putin Kim ein Gewehr.";
+    let a = analysis(
+        de,
+        "de",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+        ],
+        &[],
+    );
+    let (evs, _) = extract(de, "de", &a, 1);
+    let gift = by_trigger(&evs, "schenkte");
+    assert_eq!(gift.date, None);
+    assert_eq!(
+        anchor_of(de, gift),
+        ("at", "Bei dem Gipfel".to_string(), None)
+    );
+}
+
+#[test]
+fn invitation_during_dated_talks_and_coordinated_acceptance_nb() {
+    let nb = "Kim Jong-un hadde samtaler med president Putin 13. september. \
+              Under bilaterale samtaler inviterte Kim Jong-un Putin til å besøke Nord-Korea, og Putin gikk med på det.";
+    let a = analysis(
+        nb,
+        "nb",
+        &[
+            ("Kim Jong-un", PER, "Kim Jong-un"),
+            ("Putin", PER, "Vladimir Putin"),
+            ("Nord-Korea", LOC, "North Korea"),
+        ],
+        &[("13. september", "2023-09-13")],
+    );
+    let (evs, _) = extract(nb, "nb", &a, 2);
+    let inv = find(&evs, "AGREE", Some("invite"));
+    assert_eq!(ids(&inv.source), vec!["Kim Jong-un"]);
+    assert_eq!(ids(&inv.target), vec!["Vladimir Putin"]);
+    assert_eq!(inv.date.as_deref(), Some("2023-09-13"), "{inv:?}");
+    assert_eq!(
+        anchor_of(nb, inv),
+        (
+            "at",
+            "Under bilaterale samtaler".to_string(),
+            Some("hadde samtaler")
+        )
+    );
+    let acc = find(&evs, "AGREE", Some("accept-invitation"));
+    assert_eq!(ids(&acc.source), vec!["Vladimir Putin"]);
+    assert_eq!(acc.date.as_deref(), Some("2023-09-13"), "{acc:?}");
+    assert_eq!(anchor_of(nb, acc).0, "coordinated");
+    // The visit Kim invites to has not happened: never dated.
+    assert!(
+        evs.iter()
+            .filter(|e| e.mode.as_deref() == Some("visit"))
+            .all(|e| e.date.is_none() && e.anchor.is_none()),
+        "{evs:#?}"
+    );
+}
+
+#[test]
+fn undated_events_that_are_not_at_the_talks_stay_undated_nb() {
+    let nb = "Kim Jong-un hadde samtaler med president Putin 13. september. \
+              Tidligere hadde Putin i tillegg gitt Kim Jong-un en bil. \
+              Under møtet skal Putin invitere Kim Jong-un til Moskva. \
+              Dette besøket skjer på invitasjon fra Putin.";
+    let a = analysis(
+        nb,
+        "nb",
+        &[
+            ("Kim Jong-un", PER, "Kim Jong-un"),
+            ("Putin", PER, "Vladimir Putin"),
+            ("Moskva", LOC, "Moscow"),
+        ],
+        &[("13. september", "2023-09-13"), ("Tidligere", "PAST_REF")],
+    );
+    let (evs, _) = extract(nb, "nb", &a, 2);
+    let car = by_trigger(&evs, "gitt");
+    assert_eq!((car.date.as_deref(), car.anchor.is_none()), (None, true));
+    let planned = by_trigger(&evs, "invitere");
+    assert_ne!(planned.modality, Modality::Asserted);
+    assert_eq!(planned.date, None);
+    // "på invitasjon": an invitation is not a happening the visit is at.
+    let on_inv = by_trigger(&evs, "invitasjon");
+    assert_eq!(
+        (on_inv.date.as_deref(), on_inv.anchor.is_none()),
+        (None, true)
+    );
+}
+
+#[test]
+fn anchoring_in_english_with_fronted_cues() {
+    let en = "Putin and Kim met on September 13 at the Vostochny cosmodrome. \
+              During the talks, Kim invited Putin to visit North Korea, and Putin accepted the invitation. \
+              In addition, Putin gave Kim a pair of gloves.";
+    let a = analysis(
+        en,
+        "en",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+            ("North Korea", LOC, "North Korea"),
+        ],
+        &[("September 13", "2023-09-13")],
+    );
+    let (evs, _) = extract(en, "en", &a, 3);
+    let inv = find(&evs, "AGREE", Some("invite"));
+    assert_eq!(ids(&inv.source), vec!["Kim Jong-un"]);
+    assert_eq!(inv.date.as_deref(), Some("2023-09-13"), "{inv:?}");
+    assert_eq!(
+        anchor_of(en, inv),
+        ("at", "During the talks".to_string(), Some("met"))
+    );
+    let acc = find(&evs, "AGREE", Some("accept-invitation"));
+    assert_eq!(acc.date.as_deref(), Some("2023-09-13"), "{acc:?}");
+    assert_eq!(anchor_of(en, acc).0, "coordinated");
+    let gift = find(&evs, "AID", Some("give-gift"));
+    assert_eq!(gift.date.as_deref(), Some("2023-09-13"), "{gift:?}");
+    assert_eq!(
+        anchor_of(en, gift),
+        ("continues", "In addition".to_string(), Some("met"))
+    );
+
+    let en = "Putin and Kim met on September 13. In addition, Putin had earlier handed Kim a rifle. \
+              After the summit, Putin gave Kim a car. \
+              At the meeting, Putin will invite Kim to Moscow. \
+              Kim visited Russia at the invitation of Putin.";
+    let a = analysis(
+        en,
+        "en",
+        &[
+            ("Putin", PER, "Vladimir Putin"),
+            ("Kim", PER, "Kim Jong-un"),
+            ("Moscow", LOC, "Moscow"),
+            ("Russia", LOC, "Russia"),
+        ],
+        &[("September 13", "2023-09-13"), ("earlier", "PAST_REF")],
+    );
+    let (evs, _) = extract(en, "en", &a, 3);
+    for trig in ["gave", "handed", "invitation", "visited"] {
+        let e = by_trigger(&evs, trig);
+        assert_eq!(e.date, None, "{trig}: {e:?}");
+        assert!(e.anchor.is_none(), "{trig}: {e:?}");
+    }
+    let planned = by_trigger(&evs, "invite");
+    assert_ne!(planned.modality, Modality::Asserted);
+    assert_eq!(planned.date, None);
+}

@@ -48,6 +48,7 @@ fn ev(
                 sentence: sentence.into(),
             },
             objects: Vec::new(),
+            anchor: None,
         },
     )
 }

@@ -300,6 +300,39 @@ pub struct Event {
     /// Handschuh", "et par hansker"); compared across sources.
     #[serde(default)]
     pub objects: Vec<EventObject>,
+    /// The happening this event took place at or during, when its own
+    /// clause gives no date ("bei ihrem Treffen", "under bilaterale
+    /// samtaler", "during the talks", or a continuation cue such as
+    /// "außerdem" after an event of that scene). When both `date` and
+    /// `anchor` are set, the date is inherited from the anchor event
+    /// (`anchor.dated_by` is the report whose own clause dates it).
+    #[serde(default)]
+    pub anchor: Option<EventAnchor>,
+}
+
+/// Where an event happened in terms of another event of the same article
+/// (see [`Event::anchor`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventAnchor {
+    /// `at`: a cue in the event's clause names the happening ("bei ihrem
+    /// Treffen"); `coordinated`: the event's clause is coordinated with one
+    /// that has such a cue ("Under samtalene inviterte Kim Putin, og Putin
+    /// gikk med på det"); `continues`: a continuation cue ("außerdem", "i
+    /// tillegg", "in addition") after an event of that scene.
+    pub kind: String,
+    /// The cue as written.
+    pub cue: String,
+    /// Byte span of the cue in the article's clean text.
+    pub start: usize,
+    pub end: usize,
+    /// The anchor event's trigger and its byte span (same article).
+    pub trigger: String,
+    pub event_start: usize,
+    pub event_end: usize,
+    /// The report whose own clause dates the anchor event (the anchor
+    /// event itself, or another report of the same happening in the
+    /// article); `None` when nothing dates it, and then `date` stays empty.
+    pub dated_by: Option<Provenance>,
 }
 
 /// A thing an event involves (a gift, weapons, aid), with its quantity.

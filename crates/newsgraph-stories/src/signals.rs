@@ -130,6 +130,7 @@ mod tests {
                     sentence: String::new(),
                 },
                 objects: vec![],
+                anchor: None,
             }
         };
         let a = Analysis {

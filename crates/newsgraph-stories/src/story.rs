@@ -860,6 +860,7 @@ mod tests {
                 sentence: "On 13 September they met.".into(),
             },
             objects: vec![],
+            anchor: None,
         });
         let items = [(a, Some(an))];
         let refs: Vec<&(Article, Option<Analysis>)> = items.iter().collect();
