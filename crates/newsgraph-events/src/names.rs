@@ -107,6 +107,7 @@ mod tests {
                 sentence: "Putin traf Kim im Kosmodrom.".into(),
             },
             objects: Vec::new(),
+            anchor: None,
         };
         let mut events = vec![(1, event)];
         let mut asked = Vec::new();
